@@ -1,0 +1,73 @@
+// The wire contract between the app and the relay. The relay implements it;
+// the app's SSE transport imports these types. Nothing here imports from app/.
+
+/** Every path starts with this prefix, so the relay can share an origin with the app. */
+export const API_PREFIX = '/v1';
+
+/** GET: an SSE stream for one device in one room. Query: device, key. */
+export const eventsPath = (room: string): string => `${API_PREFIX}/rooms/${room}/events`;
+
+/** POST: publish a sealed payload. Body: PublishRequest as application/json. */
+export const messagesPath = (room: string): string => `${API_PREFIX}/rooms/${room}/messages`;
+
+export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
+
+/** Room ids are opaque: the client derives them from the room secret (base64url). */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+/** Device ids are chosen by the device (base64url). */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/** The device key proves the id; the relay keeps only its hash. */
+export const DEVICE_KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** POST body. `to` absent means every other device in the room. */
+export interface PublishRequest {
+  device: string;
+  key: string;
+  to?: string;
+  payload: string;
+}
+
+/** 202 answer to a publish. */
+export interface PublishResponse {
+  id: string;
+  delivered: number;
+}
+
+/** Every non-2xx answer has this JSON body. */
+export interface ErrorResponse {
+  error: string;
+}
+
+/**
+ * SSE event names and their JSON `data`. Every event has an `id` of the form
+ * `<room epoch>.<sequence>`; reconnecting with `Last-Event-ID` replays what was missed.
+ */
+export interface RelayEvents {
+  /** Sent first on every connection. `resumed` is false when events may have been missed. */
+  members: { devices: string[]; resumed: boolean };
+  join: { device: string };
+  leave: { device: string };
+  /** `from` is stamped by the relay with the sender's bound device id. */
+  message: { from: string; payload: string };
+  /** The device connected again elsewhere; this stream ends and must not reconnect. */
+  replaced: { reason: 'takeover' };
+}
+
+export type RelayEventName = keyof RelayEvents;
+
+/** Error codes a subscriber can see as HTTP statuses before the stream opens. */
+export const STATUS = {
+  badRequest: 400,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409,
+  tooLarge: 413,
+  unsupportedType: 415,
+  tooMany: 429,
+  unavailable: 503,
+} as const;
+
+/** Defaults the app can rely on when it sizes what it publishes. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_DEVICES_PER_ROOM = 16;
