@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createSseParser, type SseEvent } from './sse-parser';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function parse(chunks: Uint8Array[]): { events: SseEvent[]; retries: number[] } {
+  const events: SseEvent[] = [];
+  const retries: number[] = [];
+  const parser = createSseParser({
+    onEvent: (e) => events.push(e),
+    onRetry: (ms) => retries.push(ms),
+  });
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  return { events, retries };
+}
+
+/** Every way to cut `data` in two, plus one byte at a time. */
+function splits(data: Uint8Array): Uint8Array[][] {
+  const ways: Uint8Array[][] = [];
+  for (let i = 0; i <= data.length; i++) ways.push([data.slice(0, i), data.slice(i)]);
+  ways.push(Array.from(data, (b) => Uint8Array.of(b)));
+  return ways;
+}
+
+describe('sse parser', () => {
+  it('reads event, data and id fields and defaults the event name to message', () => {
+    const { events } = parse([bytes('event: join\ndata: {"device":"a"}\nid: 1.1\n\ndata: x\n\n')]);
+    expect(events).toEqual([
+      { event: 'join', data: '{"device":"a"}', id: '1.1' },
+      { event: 'message', data: 'x', id: '1.1' },
+    ]);
+  });
+
+  it('joins multi-line data with newlines and strips only one leading space', () => {
+    const { events } = parse([bytes('data:a\ndata:  b\ndata\n\n')]);
+    expect(events).toEqual([{ event: 'message', data: 'a\n b\n', id: '' }]);
+  });
+
+  it('ignores comments, unknown fields and a blank line with no data', () => {
+    const { events } = parse([bytes(': keepalive\n\nevent: x\n\nfoo: bar\ndata: y\n\n')]);
+    expect(events).toEqual([{ event: 'message', data: 'y', id: '' }]);
+  });
+
+  it('accepts CRLF, LF and CR line endings, mixed', () => {
+    const { events } = parse([bytes('data: a\r\n\r\ndata: b\r\rdata: c\n\n')]);
+    expect(events.map((e) => e.data)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reports a numeric retry and ignores one that is not', () => {
+    const { retries } = parse([bytes('retry: 1500\nretry: 2s\nretry:\n\n')]);
+    expect(retries).toEqual([1500]);
+  });
+
+  it('ignores an id containing NUL and keeps the previous one', () => {
+    const { events } = parse([bytes('id: 7\ndata: a\n\nid: x\0y\ndata: b\n\n')]);
+    expect(events.map((e) => e.id)).toEqual(['7', '7']);
+  });
+
+  it('discards an event the stream ends before closing', () => {
+    const { events } = parse([bytes('data: done\n\ndata: cut')]);
+    expect(events.map((e) => e.data)).toEqual(['done']);
+  });
+
+  it('gives the same events wherever the chunks are cut, even inside CRLF or a character', () => {
+    const stream = bytes('\uFEFFevent: message\r\ndata: é€😀\r\nid: 3.4\r\n\r\n: c\rdata: z\r\r');
+    const expected = [
+      { event: 'message', data: 'é€😀', id: '3.4' },
+      { event: 'message', data: 'z', id: '3.4' },
+    ];
+    for (const chunks of splits(stream)) expect(parse(chunks).events).toEqual(expected);
+  });
+
+  it('does not treat a lone CR at a chunk end followed by data as a blank line', () => {
+    const { events } = parse([bytes('data: a\r'), bytes('\ndata: b\r'), bytes('\r')]);
+    expect(events).toEqual([{ event: 'message', data: 'a\nb', id: '' }]);
+  });
+});

@@ -1,0 +1,102 @@
+// A Server-Sent Events parser per the WHATWG "event stream interpretation" rules,
+// fed raw bytes as they arrive so chunk boundaries may fall anywhere.
+
+export interface SseEvent {
+  /** The `event` field, or 'message' when absent. */
+  event: string;
+  /** The `data` lines joined with '\n'. */
+  data: string;
+  /** The last event id seen on this stream so far ('' when none). */
+  id: string;
+}
+
+export interface SseParserHandlers {
+  onEvent(event: SseEvent): void;
+  /** A `retry:` field with a valid number of milliseconds. */
+  onRetry?(ms: number): void;
+}
+
+export interface SseParser {
+  /** Feeds the next bytes of the stream. */
+  push(chunk: Uint8Array): void;
+  /** The stream ended: an event not closed by a blank line is discarded, as the spec says. */
+  end(): void;
+}
+
+export function createSseParser(handlers: SseParserHandlers): SseParser {
+  // Stream mode keeps a multi-byte character split across chunks intact; the BOM is stripped.
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  // A chunk ending in CR may be the first half of CRLF.
+  let skipLeadingLf = false;
+  let eventName = '';
+  let dataLines: string[] = [];
+  let lastId = '';
+
+  function dispatch(): void {
+    const data = dataLines.join('\n');
+    const hasData = dataLines.length > 0;
+    const event = eventName || 'message';
+    dataLines = [];
+    eventName = '';
+    if (hasData) handlers.onEvent({ event, data, id: lastId });
+  }
+
+  function processField(field: string, value: string): void {
+    switch (field) {
+      case 'event':
+        eventName = value;
+        break;
+      case 'data':
+        dataLines.push(value);
+        break;
+      case 'id':
+        if (!value.includes('\0')) lastId = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) handlers.onRetry?.(Number(value));
+        break;
+    }
+  }
+
+  function processLine(line: string): void {
+    if (line === '') return dispatch();
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    if (colon === -1) return processField(line, '');
+    const value = line.slice(colon + 1);
+    processField(line.slice(0, colon), value.startsWith(' ') ? value.slice(1) : value);
+  }
+
+  function processText(text: string): void {
+    // After a trailing CR, `pending` is empty, so the LF to skip is the first character.
+    const fresh = skipLeadingLf && text.startsWith('\n') ? text.slice(1) : text;
+    skipLeadingLf = false;
+    const buffer = pending + fresh;
+    let start = 0;
+    // `pending` holds no line break, so only the fresh text needs scanning.
+    for (let i = pending.length; i < buffer.length; i++) {
+      const ch = buffer[i];
+      if (ch !== '\r' && ch !== '\n') continue;
+      processLine(buffer.slice(start, i));
+      if (ch === '\r') {
+        if (i + 1 === buffer.length) skipLeadingLf = true;
+        else if (buffer[i + 1] === '\n') i++;
+      }
+      start = i + 1;
+    }
+    pending = buffer.slice(start);
+  }
+
+  return {
+    push(chunk) {
+      processText(decoder.decode(chunk, { stream: true }));
+    },
+    end() {
+      processText(decoder.decode());
+      pending = '';
+      dataLines = [];
+      eventName = '';
+    },
+  };
+}
