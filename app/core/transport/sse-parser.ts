@@ -60,12 +60,14 @@ export function createSseParser(handlers: SseParserHandlers): SseParser {
   }
 
   function processLine(line: string): void {
-    if (line === '') return dispatch();
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    if (colon === -1) return processField(line, '');
-    const value = line.slice(colon + 1);
-    processField(line.slice(0, colon), value.startsWith(' ') ? value.slice(1) : value);
+    if (line === '') {
+      dispatch();
+    } else if (!line.startsWith(':')) {
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1);
+      processField(field, value.startsWith(' ') ? value.slice(1) : value);
+    }
   }
 
   function processText(text: string): void {
