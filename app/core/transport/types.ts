@@ -45,6 +45,10 @@ export interface TransportOptions {
   deviceKey: string;
 }
 
+/**
+ * A publish the transport could not deliver. `status` is the relay's HTTP status,
+ * or 0 when no answer came (network down, or the transport is not subscribed).
+ */
 export class PublishError extends Error {
   constructor(
     message: string,

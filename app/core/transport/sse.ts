@@ -1,0 +1,334 @@
+// The default transport: the relay's SSE stream read with fetch (so HTTP statuses
+// can be told apart and Last-Event-ID sent as a header), publishing by POST.
+
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEVICE_ID_PATTERN,
+  type ErrorResponse,
+  eventsPath,
+  messagesPath,
+  type PublishRequest,
+  STATUS,
+} from '../../../relay/contract';
+import { createSseParser, type SseEvent } from './sse-parser';
+import {
+  PublishError,
+  type Transport,
+  type TransportEvent,
+  type TransportOptions,
+  type TransportStatus,
+} from './types';
+
+/** Payloads are ASCII base64url (chars = bytes); 1 KiB is left for the JSON envelope. */
+export const RELAY_MAX_PAYLOAD = DEFAULT_MAX_BODY_BYTES - 1024;
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+const STABLE_MS = 10_000;
+const FULL_RETRY_MS = 30_000;
+const SILENCE_MS = 45_000;
+const PUBLISH_RETRY_CAP_MS = 5_000;
+
+/** Schedules fn after ms; returns the way to cancel it. */
+export type SetTimer = (fn: () => void, ms: number) => () => void;
+
+export interface RelayTransportOptions extends TransportOptions {
+  /** Origin (and optional path prefix) of the relay, e.g. 'https://relay.example'. */
+  relayUrl: string;
+  fetch?: typeof fetch;
+  random?: () => number;
+  setTimer?: SetTimer;
+  /** Called for every event dropped as malformed, with what was wrong. */
+  onDrop?: (reason: string) => void;
+}
+
+export interface RelayTransport extends Transport {
+  /** How many malformed events were dropped so far. */
+  readonly dropped: number;
+}
+
+/** Full-jitter exponential backoff: a random delay up to base·2^attempt, capped, at least minMs. */
+export function backoffDelay(attempt: number, random: () => number, minMs = 0): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.max(minMs, Math.floor(random() * ceiling));
+}
+
+const defaultSetTimer: SetTimer = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
+
+/** Retry-After in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
+export function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function relayError(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as Partial<ErrorResponse>;
+    if (typeof body.error === 'string' && body.error) return body.error;
+  } catch {
+    // Not JSON (a proxy's error page): fall back to the status below.
+  }
+  return `the relay answered ${response.status}`;
+}
+
+type Parsed = TransportEvent | { type: 'replaced' } | string;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isDevice(value: unknown): value is string {
+  return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
+}
+
+/** Checks one relay event; returns what it means, or why it was dropped. */
+export function parseRelayEvent({ event, data }: SseEvent): Parsed {
+  let body: unknown;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    return `${event}: data is not JSON`;
+  }
+  if (!isRecord(body)) return `${event}: data is not an object`;
+  switch (event) {
+    case 'members':
+      return Array.isArray(body.devices) && body.devices.every(isDevice)
+        ? { type: 'members', devices: body.devices }
+        : 'members: bad devices';
+    case 'join':
+    case 'leave':
+      return isDevice(body.device) ? { type: event, device: body.device } : `${event}: bad device`;
+    case 'message':
+      return isDevice(body.from) && typeof body.payload === 'string'
+        ? { type: 'message', from: body.from, payload: body.payload }
+        : 'message: bad from or payload';
+    case 'replaced':
+      return { type: 'replaced' };
+    default:
+      return `unknown event ${JSON.stringify(event)}`;
+  }
+}
+
+interface Config {
+  opts: RelayTransportOptions;
+  fetch: typeof fetch;
+  random: () => number;
+  setTimer: SetTimer;
+  drop(reason: string): void;
+}
+
+/** One subscription: connects, reads, and reconnects until stopped. Returns the stop. */
+function runStream(config: Config, handler: (event: TransportEvent) => void): () => void {
+  const { opts, setTimer } = config;
+  const query = new URLSearchParams({ device: opts.deviceId, key: opts.deviceKey });
+  const url = `${baseUrl(opts)}${eventsPath(opts.roomId)}?${query}`;
+  let stopped = false;
+  let closed = false;
+  let attempt = 0;
+  let retryMinMs = 0;
+  let lastEventId = '';
+  let full = false;
+  let controller: AbortController | undefined;
+  let cancelRetry: (() => void) | undefined;
+  let cancelWatchdog: (() => void) | undefined;
+
+  const status = (s: TransportStatus, detail?: string) =>
+    handler(
+      detail === undefined ? { type: 'status', status: s } : { type: 'status', status: s, detail },
+    );
+
+  function halt(): void {
+    stopped = true;
+    controller?.abort();
+    cancelRetry?.();
+    cancelWatchdog?.();
+    if (typeof removeEventListener === 'function') removeEventListener('online', onOnline);
+  }
+
+  function retryIn(ms: number): void {
+    if (stopped) return;
+    cancelRetry?.();
+    cancelRetry = setTimer(() => {
+      cancelRetry = undefined;
+      void connect();
+    }, ms);
+  }
+
+  function failed(detail: string, minMs = 0): void {
+    if (stopped) return;
+    status('unreachable', detail);
+    retryIn(backoffDelay(attempt++, config.random, Math.max(minMs, retryMinMs)));
+  }
+
+  // A stream that stays quiet past the relay's keepalives is dead even if TCP has not noticed.
+  function armWatchdog(ctl: AbortController): void {
+    cancelWatchdog?.();
+    cancelWatchdog = setTimer(() => ctl.abort(new Error('the relay went silent')), SILENCE_MS);
+  }
+
+  function onOnline(): void {
+    if (stopped || !cancelRetry) return;
+    attempt = 0;
+    retryIn(0);
+  }
+
+  function onEvent(event: SseEvent): void {
+    if (event.id) lastEventId = event.id;
+    const parsed = parseRelayEvent(event);
+    if (typeof parsed === 'string') {
+      config.drop(parsed);
+    } else if (parsed.type === 'replaced') {
+      halt();
+      status('replaced', 'this device connected again elsewhere');
+    } else {
+      handler(parsed);
+    }
+  }
+
+  async function read(body: ReadableStream<Uint8Array>, ctl: AbortController): Promise<void> {
+    let opened = false;
+    const parser = createSseParser({
+      onEvent: (event) => {
+        if (stopped) return;
+        if (!opened) {
+          // Any event means the relay took us in, so the backoff starts over.
+          opened = true;
+          attempt = 0;
+          status('open');
+        }
+        onEvent(event);
+      },
+      onRetry: (ms) => {
+        retryMinMs = ms;
+      },
+    });
+    const reader = body.getReader();
+    while (!stopped) {
+      armWatchdog(ctl);
+      const { done, value } = await reader.read();
+      if (done) break;
+      parser.push(value);
+    }
+    parser.end();
+  }
+
+  async function refused(response: Response): Promise<void> {
+    const detail = await relayError(response);
+    if (stopped) return;
+    const code = response.status;
+    if (code === STATUS.forbidden) {
+      full = true;
+      status('full', detail);
+      retryIn(FULL_RETRY_MS);
+    } else if (code === STATUS.tooMany || code >= 500) {
+      failed(detail, retryAfterMs(response));
+    } else {
+      halt();
+      status('refused', detail);
+    }
+  }
+
+  // A stream that lasted is not part of a failure streak.
+  function forgiveIfLasted(openedAt: number): void {
+    if (Date.now() - openedAt >= STABLE_MS) attempt = 0;
+  }
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    // A full room is retried quietly so the screen keeps saying why.
+    if (!full) status('connecting');
+    full = false;
+    const ctl = new AbortController();
+    controller = ctl;
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (lastEventId) headers['last-event-id'] = lastEventId;
+    let openedAt = 0;
+    try {
+      const response = await config.fetch(url, { headers, signal: ctl.signal, cache: 'no-store' });
+      if (!response.ok || !response.body) return await refused(response);
+      openedAt = Date.now();
+      await read(response.body, ctl);
+    } catch {
+      cancelWatchdog?.();
+      if (!openedAt) return failed('cannot reach the relay');
+      forgiveIfLasted(openedAt);
+      const silent = ctl.signal.reason instanceof Error && ctl.signal.reason.message;
+      return failed(silent || 'lost the connection to the relay');
+    }
+    cancelWatchdog?.();
+    // The relay ended the stream cleanly (a restart): come back after a short pause.
+    forgiveIfLasted(openedAt);
+    retryIn(backoffDelay(attempt++, config.random, retryMinMs));
+  }
+
+  if (typeof addEventListener === 'function') addEventListener('online', onOnline);
+  void connect();
+  return () => {
+    if (closed) return;
+    closed = true;
+    halt();
+    status('closed');
+  };
+}
+
+function baseUrl(opts: RelayTransportOptions): string {
+  return opts.relayUrl.replace(/\/+$/, '');
+}
+
+export function createRelayTransport(opts: RelayTransportOptions): RelayTransport {
+  let dropped = 0;
+  const config: Config = {
+    opts,
+    fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
+    random: opts.random ?? Math.random,
+    setTimer: opts.setTimer ?? defaultSetTimer,
+    drop(reason) {
+      dropped++;
+      opts.onDrop?.(reason);
+    },
+  };
+  const url = `${baseUrl(opts)}${messagesPath(opts.roomId)}`;
+
+  async function post(request: PublishRequest): Promise<Response> {
+    try {
+      return await config.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+    } catch {
+      throw new PublishError('cannot reach the relay', 0);
+    }
+  }
+
+  const wait = (ms: number) => new Promise<void>((resolve) => config.setTimer(resolve, ms));
+
+  return {
+    maxPayload: RELAY_MAX_PAYLOAD,
+    get dropped() {
+      return dropped;
+    },
+    subscribe: (handler) => runStream(config, handler),
+    async publish(payload, to) {
+      if (payload.length > RELAY_MAX_PAYLOAD) {
+        throw new PublishError('too large to send through the relay', STATUS.tooLarge);
+      }
+      const request: PublishRequest = { device: opts.deviceId, key: opts.deviceKey, payload };
+      if (to !== undefined) request.to = to;
+      let response = await post(request);
+      if (response.status === STATUS.tooMany) {
+        // One patient retry absorbs a short burst; a longer wait is the caller's call.
+        await wait(Math.min(retryAfterMs(response) ?? 1000, PUBLISH_RETRY_CAP_MS));
+        response = await post(request);
+      }
+      if (response.ok) return;
+      throw new PublishError(await relayError(response), response.status, retryAfterMs(response));
+    },
+  };
+}
