@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deriveRoomKeys } from './keys';
+import { Mesh } from './mesh';
+import type { PeerLink } from './peer';
+import type { PeerMessage } from './protocol';
+import { Sealer } from './sealed';
+import { createMemoryHub, type MemoryHub } from './transport/memory';
+import { RELAY_MAX_PAYLOAD } from './transport/sse';
+
+const SECRET = new Uint8Array(16).fill(7);
+const OTHER_SECRET = new Uint8Array(16).fill(9);
+
+/** A direct link that never opens, so every message takes the sealed relay fallback. */
+function closedLink(): PeerLink {
+  return {
+    isOpen: false,
+    maxMessageSize: 65_536,
+    handleDescription: async () => {},
+    handleCandidate: async () => {},
+    send: async () => {
+      throw new Error('not open');
+    },
+    route: async () => 'direct',
+    close: () => {},
+  };
+}
+
+interface TestDevice {
+  id: string;
+  mesh: Mesh;
+  received: Array<{ from: string; message: PeerMessage }>;
+  reachable: string[];
+}
+
+const meshes: Mesh[] = [];
+afterEach(() => {
+  for (const mesh of meshes.splice(0)) mesh.close();
+});
+
+async function join(
+  hub: MemoryHub,
+  id: string,
+  options: { secret?: Uint8Array; roomId?: string; maxPeers?: number } = {},
+): Promise<TestDevice> {
+  const keys = await deriveRoomKeys(options.secret ?? SECRET);
+  const roomId = options.roomId ?? keys.roomId;
+  const device: TestDevice = {
+    id,
+    mesh: undefined as unknown as Mesh,
+    received: [],
+    reachable: [],
+  };
+  device.mesh = new Mesh({
+    selfId: id,
+    selfName: `${id} name`,
+    transport: hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
+    sealer: new Sealer(keys.sealKey, roomId, id),
+    iceServers: [],
+    forceRelay: true,
+    fallbackAfterMs: 10,
+    maxPeers: options.maxPeers,
+    createPeer: closedLink,
+    onMessage: (from, message) => device.received.push({ from, message }),
+    onReachable: (deviceId) => device.reachable.push(deviceId),
+    onTransfer: () => {},
+    onChange: () => {},
+  });
+  meshes.push(device.mesh);
+  return device;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`still waiting: ${what}`);
+    },
+    { timeout: 3_000, interval: 5 },
+  );
+}
+
+describe('the mesh over the in-memory transport', () => {
+  it('devices learn each other and their names through sealed hellos', async () => {
+    const hub = createMemoryHub();
+    const a = await join(hub, 'device-aaaa');
+    const b = await join(hub, 'device-bbbb');
+    await until(
+      () => a.mesh.devices().some((d) => d.name === 'device-bbbb name'),
+      'A learns B name',
+    );
+    await until(
+      () => b.mesh.devices().some((d) => d.name === 'device-aaaa name'),
+      'B learns A name',
+    );
+  });
+
+  it('falls back to the relay when no direct link opens, and delivers through it', async () => {
+    const hub = createMemoryHub();
+    const a = await join(hub, 'device-aaaa');
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'A reaches B through the relay');
+    expect(a.mesh.devices()[0]?.state).toBe('relay');
+
+    await a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0001'] });
+    await until(() => b.received.length === 1, 'B receives the message');
+    expect(b.received[0]).toEqual({
+      from: 'device-aaaa',
+      message: { t: 'ack', ids: ['clip-0001'] },
+    });
+  });
+
+  it('chunks a large message to fit the relay and reassembles it byte-exact', async () => {
+    const hub = createMemoryHub();
+    const payloads: number[] = [];
+    hub.tap((message) => {
+      payloads.push(message.payload.length);
+      return undefined;
+    });
+    const a = await join(hub, 'device-aaaa');
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'fallback');
+    const text = 'emoji 📋 tab\t newline\n עברית '.repeat(8_000);
+    const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+    await a.mesh.send('device-bbbb', { t: 'clip', clip });
+    await until(() => b.received.length === 1, 'B receives the large clip');
+    expect(b.received[0]?.message).toEqual({ t: 'clip', clip });
+    expect(payloads.length).toBeGreaterThan(10);
+    expect(Math.max(...payloads)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
+  });
+
+  it('drops tampered payloads, counts them and raises the tampering warning', async () => {
+    const hub = createMemoryHub();
+    const a = await join(hub, 'device-aaaa');
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'fallback');
+    hub.tap((message) => `${message.payload.slice(0, 20)}A${message.payload.slice(21)}`);
+    for (let i = 0; i < 4; i++)
+      await a.mesh.send('device-bbbb', { t: 'ack', ids: [`clip-000${i}`] });
+    await until(() => b.mesh.health.tampering, 'B warns of tampering');
+    expect(b.received).toEqual([]);
+    expect(b.mesh.health.dropped).toBeGreaterThanOrEqual(3);
+  });
+
+  it('cannot open anything from a device holding another room secret', async () => {
+    const hub = createMemoryHub();
+    const { roomId } = await deriveRoomKeys(SECRET);
+    const a = await join(hub, 'device-aaaa');
+    const intruder = await join(hub, 'device-evil', { secret: OTHER_SECRET, roomId });
+    await until(() => intruder.reachable.includes('device-aaaa'), 'intruder thinks it can reach A');
+    await intruder.mesh.send('device-aaaa', { t: 'ack', ids: ['clip-0001'] });
+    await until(() => a.mesh.health.dropped > 0, 'A drops what it cannot open');
+    expect(a.received).toEqual([]);
+    expect(a.mesh.devices().find((d) => d.id === 'device-evil')?.name).not.toBe('device-evil name');
+  });
+
+  it('ignores devices beyond its cap', async () => {
+    const hub = createMemoryHub();
+    const a = await join(hub, 'device-aaaa', { maxPeers: 1 });
+    await join(hub, 'device-bbbb');
+    await join(hub, 'device-cccc');
+    await hub.settled();
+    await until(() => a.mesh.devices().length === 1, 'A holds one peer');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a.mesh.devices()).toHaveLength(1);
+  });
+});

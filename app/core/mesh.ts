@@ -1,0 +1,416 @@
+// The mesh: one Peer per remote device, signaling sealed through a transport,
+// and a sealed fallback through the same transport when no direct link opens.
+
+import { Reassembler, splitFrame } from './frames';
+import { Peer, type PeerLink, type PeerOptions } from './peer';
+import {
+  decodePeerFrame,
+  type PeerMessage,
+  PROTOCOL_VERSION,
+  parseSignal,
+  peekVersion,
+  type SessionDescription,
+  type Signal,
+} from './protocol';
+import type { Sealer } from './sealed';
+import type { DeviceView, PeerState } from './session-types';
+import type { Transport, TransportEvent, TransportStatus } from './transport/types';
+
+export interface MeshOptions {
+  selfId: string;
+  selfName: string;
+  transport: Transport;
+  sealer: Sealer;
+  iceServers: RTCIceServer[];
+  forceRelay: boolean;
+  /** Devices beyond this many are ignored. */
+  maxPeers?: number;
+  /** A device with no open data channel after this long is reached through the relay. */
+  fallbackAfterMs?: number;
+  /** Unit tests pass a link that never opens; the app uses WebRTC. */
+  createPeer?(options: PeerOptions): PeerLink;
+  onMessage(from: string, message: PeerMessage): void;
+  /** A device became reachable (direct or through the fallback): time to sync. */
+  onReachable(deviceId: string): void;
+  onTransfer(from: string, id: string, done: number, total: number): void;
+  /** Anything shown to a person changed. */
+  onChange(): void;
+}
+
+export interface MeshHealth {
+  relay: TransportStatus;
+  relayDetail?: string;
+  tampering: boolean;
+  newerVersion: boolean;
+  dropped: number;
+}
+
+interface Remote {
+  id: string;
+  name: string;
+  lastSeen: number;
+  /** Listed by the transport right now. */
+  present: boolean;
+  peer?: PeerLink;
+  route: 'direct' | 'turn';
+  fallback: boolean;
+  fallbackTimer?: ReturnType<typeof setTimeout>;
+  retryTimer?: ReturnType<typeof setTimeout>;
+  retries: number;
+}
+
+const TAMPER_WINDOW_MS = 60_000;
+const TAMPER_THRESHOLD = 3;
+/** UTF-16 code units can grow six-fold as escaped JSON (\u0001), so chunks are sized for that. */
+const WORST_CASE_BYTES_PER_CHAR = 6;
+const FRAME_OVERHEAD_BYTES = 512;
+
+export class Mesh {
+  private readonly remotes = new Map<string, Remote>();
+  private readonly reassembler = new Reassembler();
+  private readonly tamperTimes: number[] = [];
+  private inbox: Promise<void> = Promise.resolve();
+  private unsubscribe: () => void;
+  private sweepTimer: ReturnType<typeof setInterval>;
+  private frameSeq = 0;
+  readonly health: MeshHealth = {
+    relay: 'connecting',
+    tampering: false,
+    newerVersion: false,
+    dropped: 0,
+  };
+
+  constructor(private readonly options: MeshOptions) {
+    this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
+    this.sweepTimer = setInterval(() => this.reassembler.expire(Date.now()), 5_000);
+  }
+
+  devices(): DeviceView[] {
+    return [...this.remotes.values()].map((remote) => ({
+      id: remote.id,
+      name: remote.name,
+      state: stateOf(remote),
+      lastSeen: remote.lastSeen,
+    }));
+  }
+
+  /** Devices a message can reach now. */
+  reachable(): string[] {
+    return [...this.remotes.values()].filter(isReachable).map((remote) => remote.id);
+  }
+
+  setName(name: string): void {
+    this.options.selfName = name;
+    void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
+    for (const id of this.reachable()) void this.send(id, this.hello()).catch(() => {});
+  }
+
+  /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
+  async send(deviceId: string, message: PeerMessage): Promise<void> {
+    const remote = this.remotes.get(deviceId);
+    if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
+    const text = JSON.stringify(message);
+    const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
+    const peer = remote.peer;
+    if (peer?.isOpen) {
+      const chars = charsFor(peer.maxMessageSize);
+      for (const frame of splitFrame(text, chars, frameId)) await peer.send(frame);
+      return;
+    }
+    const chars = charsFor((this.options.transport.maxPayload * 3) / 4);
+    for (const frame of splitFrame(text, chars, frameId)) {
+      const inner = decodePeerFrame(frame);
+      if (!inner) throw new Error('Could not frame the message.');
+      await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message: inner });
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearInterval(this.sweepTimer);
+    for (const remote of this.remotes.values()) this.forget(remote);
+    this.remotes.clear();
+  }
+
+  private hello(): PeerMessage {
+    return { t: 'hello', v: PROTOCOL_VERSION, name: this.options.selfName };
+  }
+
+  private onTransportEvent(event: TransportEvent): void {
+    switch (event.type) {
+      case 'status':
+        this.health.relay = event.status;
+        this.health.relayDetail = event.detail;
+        if (event.status === 'open') {
+          void this.signal({
+            v: PROTOCOL_VERSION,
+            t: 'hello',
+            to: '*',
+            name: this.options.selfName,
+          });
+        }
+        break;
+      case 'members':
+        this.onMembers(event.devices);
+        break;
+      case 'join':
+        this.touch(event.device, true);
+        break;
+      case 'leave':
+        this.onLeave(event.device);
+        break;
+      case 'message':
+        // Opening is async; a chain keeps each sender's signals in order.
+        this.inbox = this.inbox.then(() => this.onSealed(event.from, event.payload));
+        return;
+    }
+    this.options.onChange();
+  }
+
+  private onMembers(devices: string[]): void {
+    const listed = new Set(devices);
+    for (const remote of this.remotes.values()) {
+      if (!listed.has(remote.id)) remote.present = false;
+    }
+    for (const id of devices) this.touch(id, true);
+  }
+
+  private onLeave(id: string): void {
+    const remote = this.remotes.get(id);
+    if (!remote) return;
+    remote.present = false;
+    // A live data channel outlives the relay's view of the device.
+    if (!remote.peer?.isOpen) remote.fallback = false;
+  }
+
+  /** Learns of a device, creating its peer connection if needed. */
+  private touch(id: string, present: boolean): Remote | undefined {
+    if (id === this.options.selfId) return undefined;
+    let remote = this.remotes.get(id);
+    if (!remote) {
+      if (this.remotes.size >= (this.options.maxPeers ?? 8)) return undefined;
+      remote = {
+        id,
+        name: 'Unnamed device',
+        lastSeen: Date.now(),
+        present,
+        route: 'direct',
+        fallback: false,
+        retries: 0,
+      };
+      this.remotes.set(id, remote);
+    }
+    if (present) remote.present = true;
+    remote.lastSeen = Date.now();
+    if (!remote.peer) this.connect(remote);
+    return remote;
+  }
+
+  private connect(remote: Remote): void {
+    clearTimeout(remote.retryTimer);
+    remote.retryTimer = undefined;
+    const create = this.options.createPeer ?? ((options: PeerOptions) => new Peer(options));
+    const peer = create({
+      remoteId: remote.id,
+      polite: this.options.selfId > remote.id,
+      iceServers: this.options.iceServers,
+      forceRelay: this.options.forceRelay,
+      sendDescription: (description) =>
+        void this.signal({ v: PROTOCOL_VERSION, t: 'description', to: remote.id, description }),
+      sendCandidate: (candidate) =>
+        void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
+      onMessage: (text) => this.onFrame(remote.id, text),
+      onState: (state) => this.onLinkState(remote, peer, state),
+    });
+    remote.peer = peer;
+    clearTimeout(remote.fallbackTimer);
+    remote.fallbackTimer = setTimeout(() => {
+      if (peer.isOpen || remote.peer !== peer || !remote.present) return;
+      remote.fallback = true;
+      this.options.onReachable(remote.id);
+      this.options.onChange();
+    }, this.options.fallbackAfterMs ?? 3_000);
+  }
+
+  private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
+    if (remote.peer !== peer) return;
+    if (state === 'open') {
+      remote.retries = 0;
+      remote.fallback = false;
+      remote.lastSeen = Date.now();
+      void peer.send(JSON.stringify(this.hello())).catch(() => {});
+      void peer.route().then((route) => {
+        remote.route = route;
+        this.options.onChange();
+      });
+      this.options.onReachable(remote.id);
+    } else if (state === 'closed') {
+      this.reconnectLater(remote);
+    } else if (state === 'failed' && remote.present) {
+      remote.fallback = true;
+      this.options.onReachable(remote.id);
+    }
+    this.options.onChange();
+  }
+
+  /** A closed link is replaced after a backoff, so two devices do not race each other. */
+  private reconnectLater(remote: Remote): void {
+    remote.peer?.close();
+    remote.peer = undefined;
+    if (remote.present) remote.fallback = true;
+    const delay = Math.min(30_000, 500 * 2 ** remote.retries) * (0.5 + Math.random() / 2);
+    remote.retries += 1;
+    clearTimeout(remote.retryTimer);
+    remote.retryTimer = setTimeout(() => {
+      if (!remote.peer && this.remotes.get(remote.id) === remote) this.connect(remote);
+    }, delay);
+  }
+
+  private forget(remote: Remote): void {
+    clearTimeout(remote.fallbackTimer);
+    clearTimeout(remote.retryTimer);
+    remote.peer?.close();
+    remote.peer = undefined;
+  }
+
+  private async onSealed(from: string, payload: string): Promise<void> {
+    if (from === this.options.selfId) return;
+    const opened = await this.options.sealer.open(payload, from);
+    if (!opened.ok) {
+      if (opened.reason === 'version') this.health.newerVersion = true;
+      else this.noteTampering();
+      this.options.onChange();
+      return;
+    }
+    const version = peekVersion(opened.body);
+    if (version !== null && version > PROTOCOL_VERSION) {
+      this.health.newerVersion = true;
+      this.options.onChange();
+      return;
+    }
+    const signal = parseSignal(opened.body);
+    if (!signal || (signal.to !== '*' && signal.to !== this.options.selfId)) {
+      this.drop();
+      return;
+    }
+    const remote = this.touch(from, false);
+    if (!remote) return;
+    try {
+      await this.onSignal(remote, signal);
+    } catch {
+      this.drop();
+    }
+  }
+
+  private async onSignal(remote: Remote, signal: Signal): Promise<void> {
+    switch (signal.t) {
+      case 'hello':
+        remote.name = signal.name;
+        if (signal.to === '*') {
+          void this.signal({
+            v: PROTOCOL_VERSION,
+            t: 'hello',
+            to: remote.id,
+            name: this.options.selfName,
+          });
+        }
+        this.options.onChange();
+        return;
+      case 'description':
+        await this.applyDescription(remote, signal.description);
+        return;
+      case 'candidate':
+        await remote.peer?.handleCandidate(signal.candidate);
+        return;
+      case 'fallback':
+        this.onPeerMessage(remote.id, signal.message);
+        return;
+    }
+  }
+
+  /** A description our connection cannot take (the other side restarted) gets a fresh connection. */
+  private async applyDescription(remote: Remote, description: SessionDescription): Promise<void> {
+    const peer = remote.peer;
+    if (!peer) return;
+    try {
+      await peer.handleDescription(description);
+    } catch (error) {
+      if (description.type !== 'offer') throw error;
+      this.forget(remote);
+      this.connect(remote);
+      await remote.peer?.handleDescription(description);
+    }
+  }
+
+  private onFrame(from: string, text: string): void {
+    const message = decodePeerFrame(text);
+    if (!message) {
+      this.drop();
+      return;
+    }
+    this.onPeerMessage(from, message);
+  }
+
+  private onPeerMessage(from: string, message: PeerMessage): void {
+    const remote = this.remotes.get(from);
+    if (remote) remote.lastSeen = Date.now();
+    if (message.t === 'part') {
+      const result = this.reassembler.accept(from, message, Date.now());
+      if ('error' in result) this.drop();
+      else if ('progress' in result) {
+        this.options.onTransfer(from, message.id, result.progress.received, result.progress.of);
+      } else {
+        this.options.onTransfer(from, message.id, message.of, message.of);
+        const whole = decodePeerFrame(result.done);
+        if (whole && whole.t !== 'part') this.onPeerMessage(from, whole);
+        else this.drop();
+      }
+      return;
+    }
+    if (message.t === 'hello') {
+      if (message.v > PROTOCOL_VERSION) this.health.newerVersion = true;
+      if (remote) remote.name = message.name;
+      this.options.onChange();
+      return;
+    }
+    this.options.onMessage(from, message);
+  }
+
+  private async signal(signal: Signal): Promise<void> {
+    try {
+      const payload = await this.options.sealer.seal(signal);
+      await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
+    } catch {
+      // The relay being away is shown by its status; direct links carry on.
+    }
+  }
+
+  private noteTampering(): void {
+    const now = Date.now();
+    this.tamperTimes.push(now);
+    while (this.tamperTimes.length && (this.tamperTimes[0] ?? now) < now - TAMPER_WINDOW_MS) {
+      this.tamperTimes.shift();
+    }
+    this.health.dropped += 1;
+    if (this.tamperTimes.length >= TAMPER_THRESHOLD) this.health.tampering = true;
+  }
+
+  private drop(): void {
+    this.health.dropped += 1;
+    this.options.onChange();
+  }
+}
+
+function isReachable(remote: Remote): boolean {
+  return Boolean(remote.peer?.isOpen) || (remote.fallback && remote.present);
+}
+
+function stateOf(remote: Remote): PeerState {
+  if (remote.peer?.isOpen) return remote.route;
+  if (remote.fallback && remote.present) return 'relay';
+  return remote.present ? 'connecting' : 'lost';
+}
+
+function charsFor(maxBytes: number): number {
+  return Math.max(1024, Math.floor((maxBytes - FRAME_OVERHEAD_BYTES) / WORST_CASE_BYTES_PER_CHAR));
+}

@@ -1,0 +1,195 @@
+// One RTCPeerConnection to one remote device, with the perfect negotiation
+// pattern: both sides may offer at any time; the polite side yields on glare.
+
+import type { Candidate, SessionDescription } from './protocol';
+
+export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
+
+export interface PeerOptions {
+  remoteId: string;
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  /** Forces candidates through TURN only; with no TURN server no direct link can open. */
+  forceRelay: boolean;
+  sendDescription(description: SessionDescription): void;
+  sendCandidate(candidate: Candidate): void;
+  onMessage(text: string): void;
+  onState(state: LinkState): void;
+}
+
+/** What the mesh needs of a link to one device; Peer is the WebRTC one. */
+export interface PeerLink {
+  readonly isOpen: boolean;
+  readonly maxMessageSize: number;
+  handleDescription(description: SessionDescription): Promise<void>;
+  handleCandidate(candidate: Candidate): Promise<void>;
+  send(text: string): Promise<void>;
+  route(): Promise<'direct' | 'turn'>;
+  close(): void;
+}
+
+/** Above this many buffered bytes, senders wait for the channel to drain. */
+const HIGH_WATER = 4 * 1024 * 1024;
+const LOW_WATER = 1024 * 1024;
+/** How long 'disconnected' may last before an ICE restart. */
+const DISCONNECTED_GRACE_MS = 2_000;
+
+export class Peer implements PeerLink {
+  readonly pc: RTCPeerConnection;
+  readonly channel: RTCDataChannel;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingAnswer = false;
+  private state: LinkState = 'connecting';
+  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: PeerOptions) {
+    this.pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.forceRelay ? 'relay' : 'all',
+    });
+    // Negotiated with a fixed id: both sides create it, so neither waits for ondatachannel.
+    this.channel = this.pc.createDataChannel('clips', { negotiated: true, id: 0, ordered: true });
+    this.channel.bufferedAmountLowThreshold = LOW_WATER;
+    this.channel.onopen = () => this.setState('open');
+    this.channel.onclose = () => this.setState('closed');
+    this.channel.onmessage = (event) => {
+      if (typeof event.data === 'string') options.onMessage(event.data);
+    };
+    this.pc.onnegotiationneeded = () => void this.offer();
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) options.sendCandidate(toCandidate(candidate));
+    };
+    this.pc.oniceconnectionstatechange = () => this.watchIce();
+  }
+
+  get isOpen(): boolean {
+    return this.channel.readyState === 'open';
+  }
+
+  /** The largest message the remote end accepts. */
+  get maxMessageSize(): number {
+    return this.pc.sctp?.maxMessageSize || 65_536;
+  }
+
+  async handleDescription(description: SessionDescription): Promise<void> {
+    const pc = this.pc;
+    // An offer collides unless we are stable and not mid-offer (or applying an answer).
+    const readyForOffer =
+      !this.makingOffer && (pc.signalingState === 'stable' || this.settingAnswer);
+    const collision = description.type === 'offer' && !readyForOffer;
+    this.ignoreOffer = !this.options.polite && collision;
+    if (this.ignoreOffer) return;
+    this.settingAnswer = description.type === 'answer';
+    try {
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.settingAnswer = false;
+    }
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.sendLocalDescription();
+    }
+  }
+
+  async handleCandidate(candidate: Candidate): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates for an offer we ignored are expected to fail.
+      if (!this.ignoreOffer) throw error;
+    }
+  }
+
+  /** Sends one text frame, waiting while the channel's buffer is full. */
+  async send(text: string): Promise<void> {
+    if (this.channel.bufferedAmount > HIGH_WATER) await this.drained();
+    this.channel.send(text);
+  }
+
+  /** 'turn' when the selected candidate pair goes through a TURN server. */
+  async route(): Promise<'direct' | 'turn'> {
+    const stats = await this.pc.getStats();
+    let pairId: string | undefined;
+    stats.forEach((report) => {
+      if (report.type === 'transport' && report.selectedCandidatePairId) {
+        pairId = report.selectedCandidatePairId;
+      }
+    });
+    const pair = pairId ? stats.get(pairId) : undefined;
+    const local = pair ? stats.get(pair.localCandidateId) : undefined;
+    return local?.candidateType === 'relay' ? 'turn' : 'direct';
+  }
+
+  restartIce(): void {
+    if (this.pc.signalingState !== 'closed') this.pc.restartIce();
+  }
+
+  close(): void {
+    clearTimeout(this.disconnectTimer);
+    this.pc.onnegotiationneeded = null;
+    this.pc.onicecandidate = null;
+    this.pc.oniceconnectionstatechange = null;
+    this.channel.onclose = null;
+    this.channel.close();
+    this.pc.close();
+    this.setState('closed');
+  }
+
+  private async offer(): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.sendLocalDescription();
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private sendLocalDescription(): void {
+    const local = this.pc.localDescription;
+    if (local && (local.type === 'offer' || local.type === 'answer')) {
+      this.options.sendDescription({ type: local.type, sdp: local.sdp });
+    }
+  }
+
+  private watchIce(): void {
+    const ice = this.pc.iceConnectionState;
+    clearTimeout(this.disconnectTimer);
+    if (ice === 'failed') {
+      this.setState('failed');
+      this.restartIce();
+    } else if (ice === 'disconnected') {
+      this.disconnectTimer = setTimeout(() => this.restartIce(), DISCONNECTED_GRACE_MS);
+    } else if ((ice === 'connected' || ice === 'completed') && this.isOpen) {
+      this.setState('open');
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.channel.removeEventListener('bufferedamountlow', done);
+        this.channel.removeEventListener('close', done);
+        resolve();
+      };
+      this.channel.addEventListener('bufferedamountlow', done);
+      this.channel.addEventListener('close', done);
+    });
+  }
+
+  private setState(state: LinkState): void {
+    if (state === this.state || this.state === 'closed') return;
+    this.state = state;
+    this.options.onState(state);
+  }
+}
+
+function toCandidate(candidate: RTCIceCandidate): Candidate {
+  return {
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid,
+    sdpMLineIndex: candidate.sdpMLineIndex,
+    usernameFragment: candidate.usernameFragment,
+  };
+}

@@ -1,0 +1,126 @@
+// An open room: keys, transports, the mesh and clip sync, wired together and
+// exposed to the ui as one RoomSession.
+
+import { deriveRoomKeys } from './keys';
+import { roomCode } from './link';
+import { Mesh } from './mesh';
+import { roomClipStorage } from './persist';
+import type { Clip } from './protocol';
+import { Sealer } from './sealed';
+import type { RoomSession, RoomState, TransferView } from './session-types';
+import { createStore } from './store';
+import { type ClipStorage, ClipSync } from './sync';
+import { createBroadcastTransport } from './transport/broadcast';
+import { combineTransports } from './transport/multi';
+import { createRelayTransport } from './transport/sse';
+import type { Transport, TransportOptions } from './transport/types';
+
+/** A public STUN server lets devices on different networks find their public addresses. */
+export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
+
+export interface OpenRoomOptions {
+  secret: Uint8Array;
+  relayUrl: string;
+  identity: { id: string; key: string; name: string };
+  iceServers?: RTCIceServer[];
+  /** No direct links: every clip goes through the sealed relay fallback. */
+  forceRelay?: boolean;
+  maxPeers?: number;
+  /** Tests pass their own; the default is the relay plus BroadcastChannel for sibling tabs. */
+  transport?: (options: TransportOptions) => Transport;
+  storage?: ClipStorage;
+  /** A clip from another device arrived. */
+  onReceived?(clip: Clip): void;
+}
+
+export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
+  const { roomId, sealKey } = await deriveRoomKeys(options.secret);
+  const code = roomCode(options.secret);
+  const identity = { ...options.identity };
+  const transportOptions = { roomId, deviceId: identity.id, deviceKey: identity.key };
+  const transport = (options.transport ?? defaultTransport(options.relayUrl))(transportOptions);
+  const state = createStore<RoomState>({
+    relay: 'connecting',
+    devices: [],
+    history: [],
+    transfers: [],
+    tampering: false,
+    newerVersion: false,
+    dropped: 0,
+  });
+  const transfers = new Map<string, TransferView>();
+  let scheduled = false;
+
+  // Many events can land in one tick (a burst of clips); the ui redraws once.
+  const changed = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      const { health } = mesh;
+      state.set({
+        relay: health.relay,
+        relayDetail: health.relayDetail,
+        devices: mesh.devices(),
+        history: sync.view(),
+        transfers: [...transfers.values()],
+        tampering: health.tampering,
+        newerVersion: health.newerVersion,
+        dropped: health.dropped,
+      });
+    });
+  };
+
+  const sync: ClipSync = new ClipSync({
+    selfId: identity.id,
+    selfName: () => identity.name,
+    link: { reachable: () => mesh.reachable(), send: (id, message) => mesh.send(id, message) },
+    storage: options.storage ?? roomClipStorage(code),
+    onChange: changed,
+    onReceived: options.onReceived,
+  });
+  await sync.load();
+
+  const mesh: Mesh = new Mesh({
+    selfId: identity.id,
+    selfName: identity.name,
+    transport,
+    sealer: new Sealer(sealKey, roomId, identity.id),
+    iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
+    forceRelay: options.forceRelay ?? false,
+    maxPeers: options.maxPeers,
+    onMessage: (from, message) => sync.onMessage(from, message),
+    onReachable: (deviceId) => sync.onReachable(deviceId),
+    onTransfer: (from, id, done, total) => {
+      if (done >= total) transfers.delete(id);
+      else transfers.set(id, { id, direction: 'in', peer: from, done, total });
+      changed();
+    },
+    onChange: changed,
+  });
+  changed();
+
+  return {
+    code,
+    state,
+    send: (text) => sync.send(text),
+    deleteClip: (id) => sync.deleteClip(id),
+    clearHistory: () => sync.clear(),
+    rename(name) {
+      identity.name = name;
+      mesh.setName(name);
+    },
+    close() {
+      mesh.close();
+      void sync.flush();
+    },
+  };
+}
+
+function defaultTransport(relayUrl: string): (options: TransportOptions) => Transport {
+  return (options) => {
+    const relay = createRelayTransport({ ...options, relayUrl });
+    if (typeof BroadcastChannel === 'undefined') return relay;
+    return combineTransports(relay, createBroadcastTransport(options));
+  };
+}

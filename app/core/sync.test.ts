@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Clip, PeerMessage } from './protocol';
+import { type ClipStorage, ClipSync, type SyncLink } from './sync';
+
+function memoryClipStorage(): ClipStorage & { history: Clip[]; outbox: Clip[] } {
+  const storage = {
+    history: [] as Clip[],
+    outbox: [] as Clip[],
+    loadHistory: async () => storage.history,
+    saveHistory: async (clips: Clip[]) => {
+      storage.history = clips;
+    },
+    loadOutbox: async () => storage.outbox,
+    saveOutbox: async (clips: Clip[]) => {
+      storage.outbox = clips;
+    },
+  };
+  return storage;
+}
+
+/** Two or more ClipSyncs wired directly, with a switch for who is reachable. */
+function network() {
+  const nodes = new Map<string, ClipSync>();
+  const online = new Set<string>();
+  const sent: Array<{ from: string; to: string; message: PeerMessage }> = [];
+  const linkFor = (self: string): SyncLink => ({
+    reachable: () => (online.has(self) ? [...online].filter((id) => id !== self) : []),
+    send: async (to, message) => {
+      if (!online.has(self) || !online.has(to)) throw new Error('not connected');
+      sent.push({ from: self, to, message });
+      queueMicrotask(() => nodes.get(to)?.onMessage(self, structuredClone(message)));
+    },
+  });
+  const add = async (id: string, storage = memoryClipStorage()) => {
+    const sync = new ClipSync({
+      selfId: id,
+      selfName: () => `${id} name`,
+      link: linkFor(id),
+      storage,
+      cap: 5,
+      onChange: () => {},
+    });
+    await sync.load();
+    nodes.set(id, sync);
+    return { sync, storage };
+  };
+  /** Brings a device online and tells everyone online that it is reachable. */
+  const connect = (id: string) => {
+    online.add(id);
+    for (const other of online) {
+      if (other === id) continue;
+      nodes.get(other)?.onReachable(id);
+      nodes.get(id)?.onReachable(other);
+    }
+  };
+  return { add, connect, sent };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+const texts = (sync: ClipSync) => sync.view().map((clip) => clip.text);
+
+describe('clip sync', () => {
+  it('refuses empty and oversized clips with plain words', async () => {
+    const net = network();
+    const { sync } = await net.add('a');
+    expect(await sync.send('')).toEqual({ ok: false, error: 'There is nothing to send.' });
+    const huge = await sync.send('x'.repeat(16 * 1024 * 1024 + 1));
+    expect(huge.ok).toBe(false);
+    expect(!huge.ok && huge.error).toMatch(/too large/);
+  });
+
+  it('keeps a clip sent alone in a persisted outbox and delivers it when a device connects', async () => {
+    const net = network();
+    const a = await net.add('a');
+    net.connect('a');
+    await a.sync.send('alone');
+    expect(a.sync.view()[0]).toMatchObject({ text: 'alone', pending: true });
+    expect(a.storage.outbox.map((clip) => clip.text)).toEqual(['alone']);
+
+    // A reload: a fresh ClipSync over the same storage still has it pending.
+    const reloaded = network();
+    const a2 = await reloaded.add('a', a.storage);
+    const b = await reloaded.add('b');
+    expect(a2.sync.view()[0]?.pending).toBe(true);
+    reloaded.connect('a');
+    reloaded.connect('b');
+    await settle();
+    expect(texts(b.sync)).toEqual(['alone']);
+    expect(a2.sync.view()[0]).toMatchObject({ pending: false, holders: ['b'] });
+    expect(a2.storage.outbox).toEqual([]);
+  });
+
+  it('a late joiner gets the recent history, de-duplicated and newest first', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const b = await net.add('b');
+    net.connect('a');
+    net.connect('b');
+    await a.sync.send('one');
+    await settle();
+    await b.sync.send('two');
+    await settle();
+    const late = await net.add('late');
+    net.connect('late');
+    await settle();
+    expect(texts(late.sync)).toEqual(['two', 'one']);
+    expect(texts(a.sync)).toEqual(['two', 'one']);
+  });
+
+  it('answers a want only with clips it really holds', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const b = await net.add('b');
+    net.connect('a');
+    net.connect('b');
+    await settle();
+    a.sync.onMessage('b', { t: 'want', ids: ['never-existed-1'] });
+    await settle();
+    expect(net.sent.filter((m) => m.message.t === 'clip')).toEqual([]);
+    expect(texts(b.sync)).toEqual([]);
+  });
+
+  it('caps history and does not bring back a clip deleted here', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const b = await net.add('b');
+    net.connect('a');
+    net.connect('b');
+    for (let i = 0; i < 7; i++) await a.sync.send(`clip ${i}`);
+    await settle();
+    expect(texts(b.sync)).toHaveLength(5);
+    const newest = b.sync.view()[0];
+    if (!newest) throw new Error('no clip');
+    await b.sync.deleteClip(newest.id);
+    b.sync.onMessage('a', { t: 'have', ids: [newest.id] });
+    a.sync.onReachable('b');
+    await settle();
+    expect(texts(b.sync)).not.toContain(newest.text);
+  });
+});

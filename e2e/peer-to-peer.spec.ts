@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  openLink,
+  openNewRoom,
+  scanJoinLink,
+  sendClip,
+  waitForClip,
+  waitForPeers,
+} from './fixtures/app';
+import { expect, test } from './fixtures/test';
+
+test('clips still flow both ways after the relay process is stopped', async ({
+  relay,
+  devices,
+}) => {
+  const a = await devices.launch('A');
+  const b = await devices.launch('B');
+  await openNewRoom(a, relay.url);
+  await openLink(b, await scanJoinLink(a));
+  await waitForPeers(a, 1);
+  await waitForPeers(b, 1);
+
+  await relay.kill();
+
+  await sendClip(a, 'A to B with no relay');
+  await waitForClip(b, 'A to B with no relay');
+  await sendClip(b, 'B to A with no relay');
+  await waitForClip(a, 'B to A with no relay');
+});
+
+test.describe('the relay is blind', () => {
+  const tapFile = join(tmpdir(), `clipmesh-tap-${process.pid}-${Date.now()}.bin`);
+  test.use({ relayOptions: { tapFile } });
+
+  test('no clip text, device name or SDP ever passes through the relay', async ({
+    relay,
+    devices,
+  }) => {
+    const a = await devices.launch('A');
+    const b = await devices.launch('B');
+    await openNewRoom(a, relay.url);
+    await openLink(b, await scanJoinLink(a));
+    await waitForPeers(a, 1);
+    await waitForPeers(b, 1);
+
+    const names = await a.page
+      .locator('[data-testid="device"] [data-testid="device-name"]')
+      .allTextContents();
+    const secret = 'the launch code is 0451-blind-relay';
+    await sendClip(a, secret);
+    await waitForClip(b, secret);
+    await relay.stop();
+
+    const seen = readFileSync(tapFile).toString('latin1');
+    expect(seen.length).toBeGreaterThan(1000);
+    expect(seen).toContain('/v1/rooms/');
+    for (const name of names) expect(name.length > 3 && seen.includes(name)).toBe(false);
+    // SDP and ICE markers that would show if signaling leaked in the clear.
+    for (const secretish of [secret, '0451-blind', 'a=fingerprint', 'ice-ufrag', 'typ host']) {
+      expect(seen).not.toContain(secretish);
+    }
+  });
+});
+
+test('a late joiner receives the last clips, and a clip sent alone waits for a peer', async ({
+  relay,
+  devices,
+}) => {
+  const a = await devices.launch('A');
+  await openNewRoom(a, relay.url);
+  const link = await scanJoinLink(a);
+
+  await sendClip(a, 'sent while alone');
+  await expect(a.page.locator('[data-testid="clip"][data-pending="true"]')).toHaveCount(1);
+  await a.page.reload();
+  await expect(a.page.locator('[data-testid="clip"][data-pending="true"]')).toHaveCount(1);
+
+  const b = await devices.launch('B');
+  await openLink(b, link);
+  await waitForClip(b, 'sent while alone');
+  await expect(a.page.locator('[data-testid="clip"][data-pending="true"]')).toHaveCount(0);
+
+  await sendClip(a, 'first of two');
+  await sendClip(b, 'second of two');
+  await waitForClip(a, 'second of two');
+
+  const late = await devices.launch('late');
+  await openLink(late, link);
+  for (const text of ['sent while alone', 'first of two', 'second of two']) {
+    await waitForClip(late, text);
+  }
+});
