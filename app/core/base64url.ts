@@ -32,7 +32,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /** Throws Base64UrlError on characters outside the alphabet, padding, or an impossible length. */
-export function decodeBase64Url(text: string): Uint8Array {
+export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const tail = text.length % 4;
   if (tail === 1) throw new Base64UrlError('Not base64url: the length is impossible');
   const codes = utf8.encode(text);
