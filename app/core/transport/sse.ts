@@ -268,7 +268,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   }
 
   if (typeof addEventListener === 'function') addEventListener('online', onOnline);
-  void connect();
+  // Events start after subscribe returns, as with the other transports.
+  queueMicrotask(() => void connect());
   return () => {
     if (closed) return;
     closed = true;
