@@ -49,3 +49,192 @@ export type PeerMessage =
   | { t: 'ack'; ids: string[] }
   /** One piece of a frame too big to send whole; `of` pieces make the frame. */
   | { t: 'part'; id: string; n: number; of: number; data: string };
+
+// Limits checked at the edge; a message beyond any of them is dropped whole.
+export const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const MAX_NAME_CHARS = 64;
+export const MAX_SDP_CHARS = 64 * 1024;
+export const MAX_CANDIDATE_CHARS = 1024;
+/** sdpMid and usernameFragment are short tokens in practice. */
+const MAX_TOKEN_CHARS = 256;
+export const MAX_IDS = 500;
+export const MAX_PARTS = 4096;
+export const MAX_PART_CHARS = 64 * 1024;
+/** Versions above this are not versions: they are garbage. */
+const MAX_VERSION = 1_000_000;
+
+export type PartMessage = Extract<PeerMessage, { t: 'part' }>;
+
+type Fields = Record<string, unknown>;
+
+/** The version of any message, even one too new to parse; null when there is none. */
+export function peekVersion(value: unknown): number | null {
+  const v = isRecord(value) ? field(value, 'v') : undefined;
+  return isVersion(v) ? v : null;
+}
+
+/** A Signal built afresh from known fields, or null. Never throws. */
+export function parseSignal(value: unknown): Signal | null {
+  try {
+    return readSignal(value);
+  } catch {
+    return null;
+  }
+}
+
+/** A PeerMessage built afresh from known fields, or null. Never throws. */
+export function parsePeerMessage(value: unknown): PeerMessage | null {
+  try {
+    return readPeerMessage(value);
+  } catch {
+    return null;
+  }
+}
+
+/** One data-channel frame: JSON text to a PeerMessage, or null. */
+export function decodePeerFrame(text: string): PeerMessage | null {
+  try {
+    return readPeerMessage(JSON.parse(text));
+  } catch {
+    // Not JSON, or nested deep enough to exhaust the parser.
+    return null;
+  }
+}
+
+function readSignal(value: unknown): Signal | null {
+  if (!isRecord(value)) return null;
+  const v = field(value, 'v');
+  const to = field(value, 'to');
+  if (!isVersion(v)) return null;
+  switch (field(value, 't')) {
+    case 'hello': {
+      const name = field(value, 'name');
+      if ((to !== '*' && !isId(to)) || !isName(name)) return null;
+      return { v, t: 'hello', to, name };
+    }
+    case 'description': {
+      const description = readDescription(field(value, 'description'));
+      return isId(to) && description ? { v, t: 'description', to, description } : null;
+    }
+    case 'candidate': {
+      const candidate = readCandidate(field(value, 'candidate'));
+      return isId(to) && candidate ? { v, t: 'candidate', to, candidate } : null;
+    }
+    case 'fallback': {
+      const message = readPeerMessage(field(value, 'message'));
+      return isId(to) && message ? { v, t: 'fallback', to, message } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function readPeerMessage(value: unknown): PeerMessage | null {
+  if (!isRecord(value)) return null;
+  const t = field(value, 't');
+  switch (t) {
+    case 'hello': {
+      const v = field(value, 'v');
+      const name = field(value, 'name');
+      return isVersion(v) && isName(name) ? { t, v, name } : null;
+    }
+    case 'have':
+    case 'want':
+    case 'ack': {
+      const ids = readIds(field(value, 'ids'));
+      return ids ? { t, ids } : null;
+    }
+    case 'clip': {
+      const clip = readClip(field(value, 'clip'));
+      return clip ? { t, clip } : null;
+    }
+    case 'part':
+      return readPart(value);
+    default:
+      return null;
+  }
+}
+
+function readDescription(value: unknown): SessionDescription | null {
+  if (!isRecord(value)) return null;
+  const type = field(value, 'type');
+  const sdp = field(value, 'sdp');
+  if ((type !== 'offer' && type !== 'answer') || !isText(sdp, MAX_SDP_CHARS)) return null;
+  return { type, sdp };
+}
+
+function readCandidate(value: unknown): Candidate | null {
+  if (!isRecord(value)) return null;
+  const candidate = field(value, 'candidate');
+  // RTCIceCandidate.toJSON() may leave out what it does not know; absent means null.
+  const sdpMid = field(value, 'sdpMid') ?? null;
+  const sdpMLineIndex = field(value, 'sdpMLineIndex') ?? null;
+  const usernameFragment = field(value, 'usernameFragment') ?? null;
+  if (!isText(candidate, MAX_CANDIDATE_CHARS)) return null;
+  if (sdpMid !== null && !isText(sdpMid, MAX_TOKEN_CHARS)) return null;
+  if (usernameFragment !== null && !isText(usernameFragment, MAX_TOKEN_CHARS)) return null;
+  if (sdpMLineIndex !== null && !isIndex(sdpMLineIndex, 0xffff)) return null;
+  return { candidate, sdpMid, sdpMLineIndex, usernameFragment };
+}
+
+function readClip(value: unknown): Clip | null {
+  if (!isRecord(value)) return null;
+  const id = field(value, 'id');
+  const text = field(value, 'text');
+  const from = field(value, 'from');
+  const fromName = field(value, 'fromName');
+  const at = field(value, 'at');
+  if (!isId(id) || !isText(text, MAX_CLIP_CHARS) || !isId(from) || !isName(fromName)) return null;
+  if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return null;
+  return { id, text, from, fromName, at };
+}
+
+function readPart(value: Fields): PartMessage | null {
+  const id = field(value, 'id');
+  const n = field(value, 'n');
+  const of = field(value, 'of');
+  const data = field(value, 'data');
+  if (!isId(id) || !isIndex(of, MAX_PARTS) || of < 1 || !isIndex(n, of - 1)) return null;
+  return isText(data, MAX_PART_CHARS) ? { t: 'part', id, n, of, data } : null;
+}
+
+function readIds(value: unknown): string[] | null {
+  // Length first, so a huge array costs nothing to refuse.
+  if (!Array.isArray(value) || value.length > MAX_IDS) return null;
+  const ids: string[] = [];
+  for (const id of value) {
+    if (!isId(id)) return null;
+    ids.push(id);
+  }
+  return ids;
+}
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Own properties only: nothing inherited, so `__proto__` tricks find nothing. */
+function field(record: Fields, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+function isName(value: unknown): value is string {
+  return isText(value, MAX_NAME_CHARS);
+}
+
+function isText(value: unknown, maxChars: number): value is string {
+  return typeof value === 'string' && value.length <= maxChars;
+}
+
+function isVersion(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_VERSION;
+}
+
+/** An integer from 0 to max. */
+function isIndex(value: unknown, max: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max;
+}
