@@ -71,3 +71,6 @@ export const STATUS = {
 /** Defaults the app can rely on when it sizes what it publishes. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export const DEFAULT_MAX_DEVICES_PER_ROOM = 16;
+
+/** The reconnection delay the relay suggests with the SSE `retry:` field. */
+export const SSE_RETRY_MS = 2000;

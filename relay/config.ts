@@ -1,0 +1,161 @@
+// Flags and environment for the relay's command line. Flags win over env, env over defaults.
+import { DEFAULT_LIMITS, type RelayLimits } from './limits';
+
+export interface CliConfig extends RelayLimits {
+  port: number;
+  host: string;
+  staticDir?: string;
+  tap?: string;
+  origins: string[];
+  connectSrc: string[];
+}
+
+type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
+
+interface Flag {
+  name: string;
+  env: string;
+  key: keyof CliConfig;
+  kind: Kind;
+  help: string;
+}
+
+const DEFAULTS: CliConfig = {
+  port: 8787,
+  host: '0.0.0.0',
+  origins: ['*'],
+  connectSrc: [],
+  ...DEFAULT_LIMITS,
+};
+
+const limit = (name: string, key: keyof RelayLimits, help: string, kind: Kind = 'integer') => ({
+  name,
+  env: `CLIPMESH_${name.toUpperCase().replaceAll('-', '_')}`,
+  key,
+  kind,
+  help,
+});
+
+export const FLAGS: Flag[] = [
+  { name: 'port', env: 'PORT', key: 'port', kind: 'port', help: 'TCP port; 0 picks a free one' },
+  { name: 'host', env: 'HOST', key: 'host', kind: 'string', help: 'address to bind' },
+  {
+    name: 'static',
+    env: 'CLIPMESH_STATIC',
+    key: 'staticDir',
+    kind: 'string',
+    help: 'serve the built app from this directory',
+  },
+  {
+    name: 'origins',
+    env: 'CLIPMESH_ORIGINS',
+    key: 'origins',
+    kind: 'list',
+    help: 'comma-separated origins allowed to call the API; * allows any',
+  },
+  {
+    name: 'connect-src',
+    env: 'CLIPMESH_CONNECT_SRC',
+    key: 'connectSrc',
+    kind: 'list',
+    help: "comma-separated origins added to the app's CSP connect-src",
+  },
+  {
+    name: 'tap',
+    env: 'CLIPMESH_TAP',
+    key: 'tap',
+    kind: 'string',
+    help: 'append every byte received and sent to this file (debugging)',
+  },
+  limit('max-body', 'maxBodyBytes', 'largest publish body, in bytes'),
+  limit('max-devices', 'maxDevicesPerRoom', 'devices present in one room'),
+  limit('max-rooms', 'maxRooms', 'rooms held at once'),
+  limit('max-connections', 'maxConnections', 'open event streams in total'),
+  limit('max-connections-per-ip', 'maxConnectionsPerIp', 'open event streams per client address'),
+  limit('publish-rate', 'publishRate', 'publishes per second per device', 'number'),
+  limit('publish-burst', 'publishBurst', 'publishes a device may send at once'),
+  limit('max-queue', 'maxQueueBytes', 'bytes queued for a subscriber before it is dropped'),
+  limit('replay-ms', 'replayMs', 'how long events are kept for resuming streams'),
+  limit('replay-events', 'replayEvents', 'how many events a room keeps for resuming'),
+  limit('room-grace-ms', 'roomGraceMs', 'how long an empty room is kept'),
+  limit('keepalive-ms', 'keepaliveMs', 'interval of keepalive comments on streams'),
+];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseValue(flag: Flag, text: string): CliConfig[keyof CliConfig] {
+  if (flag.kind === 'string') return text;
+  if (flag.kind === 'list') {
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
+  const value = Number(text);
+  const valid =
+    text.trim() !== '' &&
+    Number.isFinite(value) &&
+    (flag.kind === 'port'
+      ? Number.isInteger(value) && value >= 0 && value <= 65535
+      : value > 0 && (flag.kind === 'number' || Number.isInteger(value)));
+  if (!valid)
+    throw new ConfigError(`--${flag.name} (${flag.env}) must be a ${flag.kind}, not "${text}"`);
+  return value;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'none';
+  return Array.isArray(value) ? value.join(',') || 'none' : String(value);
+}
+
+export function helpText(): string {
+  const rows = [
+    ['flag', 'env', 'default', ''],
+    ...FLAGS.map((flag) => [`--${flag.name}`, flag.env, shown(DEFAULTS[flag.key]), flag.help]),
+    ['--help', '', '', 'show this text'],
+  ];
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const table = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [
+    'Usage: node dist/relay.mjs [flags]',
+    '',
+    'The clipmesh relay: blind SSE signaling for clipmesh devices, and the app if --static is set.',
+    '',
+    ...table,
+  ].join('\n');
+}
+
+/** Reads env, then flags (`--name value` or `--name=value`); undefined means --help was asked. */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliConfig | undefined {
+  const config: CliConfig = { ...DEFAULTS };
+  const assign = (flag: Flag, text: string) => {
+    Object.assign(config, { [flag.key]: parseValue(flag, text) });
+  };
+  for (const flag of FLAGS) {
+    const text = env[flag.env];
+    if (text !== undefined && text !== '') assign(flag, text);
+  }
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return undefined;
+    const [name = '', inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [];
+    const flag = FLAGS.find((candidate) => candidate.name === name);
+    if (!flag) throw new ConfigError(`unknown argument "${arg}"; see --help`);
+    const text = inline ?? argv[++i];
+    if (text === undefined) throw new ConfigError(`--${flag.name} needs a value`);
+    assign(flag, text);
+  }
+  return config;
+}

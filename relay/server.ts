@@ -1,0 +1,307 @@
+// The relay: a blind SSE fan-out for sealed signaling payloads, plus optional static hosting.
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  API_PREFIX,
+  DEVICE_ID_PATTERN,
+  DEVICE_KEY_PATTERN,
+  HEALTH_PATH,
+  METRICS_PATH,
+  type PublishResponse,
+  ROOM_ID_PATTERN,
+} from './contract';
+import { allowOrigin, PREFLIGHT_HEADERS, securityHeaders } from './headers';
+import { DEFAULT_LIMITS, type RelayLimits, Tally } from './limits';
+import { jsonLogger, type Logger, shortId } from './log';
+import { createMetrics, type Metrics } from './metrics';
+import { parsePublish, readBody, requireJson } from './publish';
+import { RelayError, sendError, sendJson } from './reply';
+import { createRooms, currentId, type Room } from './rooms';
+import { EventStream, formatEvent, KEEPALIVE_FRAME } from './sse';
+import { createStatic } from './static';
+import { type Tap, tapSocket } from './tap';
+
+export interface RelayOptions extends Partial<RelayLimits> {
+  /** The clock for rooms, replay windows and rate limits; tests move it by hand. */
+  now?: () => number;
+  log?: Logger;
+  /** Sees every byte received and sent on the relay's HTTP sockets. */
+  tap?: Tap;
+  /** Serve the built app from this directory. */
+  staticDir?: string;
+  /** Origins added to the CSP connect-src of the served app. */
+  connectSrc?: string[];
+  /** Origins allowed to call the API; `*` allows any. */
+  origins?: string[];
+  /** How often rooms are swept once listening; tests call sweep() instead. */
+  sweepMs?: number;
+}
+
+export interface Relay {
+  readonly server: Server;
+  readonly metrics: Metrics;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Ends every stream so clients reconnect (elsewhere, or after a restart), then stops. */
+  close(): Promise<void>;
+  /** Drops expired replay events and rooms that stayed empty past their grace period. */
+  sweep(): void;
+}
+
+const API_ROUTE = /^\/v1\/rooms\/([^/]*)\/(events|messages)$/;
+
+function allowMethods(req: IncomingMessage, ...methods: string[]): void {
+  if (methods.includes(req.method ?? '')) return;
+  const allow = methods.join(', ');
+  throw new RelayError(405, 'bad_method', `method not allowed; use ${allow}`, { Allow: allow });
+}
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  const mark = url.indexOf('?');
+  if (mark < 0) return { path: url, query: new URLSearchParams() };
+  return { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
+}
+
+function subscriberParams(req: IncomingMessage, query: URLSearchParams) {
+  const device = query.get('device') ?? '';
+  const key = query.get('key') ?? '';
+  if (!DEVICE_ID_PATTERN.test(device)) {
+    throw new RelayError(400, 'bad_device', 'device must be 8 to 64 base64url characters');
+  }
+  if (!DEVICE_KEY_PATTERN.test(key)) {
+    throw new RelayError(400, 'bad_key', 'key must be 16 to 128 base64url characters');
+  }
+  const header = req.headers['last-event-id'];
+  const lastEventId = typeof header === 'string' ? header : (query.get('lastEventId') ?? undefined);
+  return { device, key, lastEventId };
+}
+
+/** Node's parser refused the bytes; answer in JSON like every other refusal. */
+function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+  const body = JSON.stringify({ error: 'malformed HTTP request' });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export function createRelay(options: RelayOptions = {}): Relay {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof RelayLimits)[]) {
+    limits[name] = options[name] ?? DEFAULT_LIMITS[name];
+  }
+  const now = options.now ?? Date.now;
+  const log = options.log ?? jsonLogger;
+  const origins = options.origins ?? ['*'];
+  const security = securityHeaders(options.connectSrc ?? []);
+  const serveStatic = options.staticDir ? createStatic(options.staticDir) : undefined;
+  const metrics = createMetrics();
+  const streams = new Set<EventStream>();
+  const perIp = new Tally();
+  const timers: NodeJS.Timeout[] = [];
+  let closing = false;
+
+  const rooms = createRooms<EventStream>({
+    limits,
+    now,
+    deliver(stream, event) {
+      stream.send(event.name, event.frame);
+      if (event.name === 'message') metrics.fanout((performance.now() - event.born) / 1000);
+    },
+  });
+
+  function stuck(stream: EventStream): void {
+    metrics.dropped('slow');
+    log({ level: 'warn', msg: 'dropped a subscriber that stopped reading', device: stream.device });
+  }
+
+  function subscribe(
+    req: IncomingMessage,
+    res: ServerResponse,
+    roomId: string,
+    query: URLSearchParams,
+  ): void {
+    const { device, key, lastEventId } = subscriberParams(req, query);
+    if (closing) throw new RelayError(503, 'shutting_down', 'relay is shutting down');
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
+      throw new RelayError(429, 'too_many_from_ip', 'too many connections from this address');
+    }
+    if (streams.size >= limits.maxConnections) {
+      throw new RelayError(503, 'too_many_connections', 'relay has too many connections');
+    }
+    const room = rooms.open(roomId);
+    if (!room) throw new RelayError(503, 'too_many_rooms', 'relay has too many rooms');
+    const stream = new EventStream(res, device, ip, limits.maxQueueBytes, metrics, stuck);
+    const joined = rooms.join(room, device, key, stream, lastEventId);
+    if (!joined.ok) {
+      throw joined.reason === 'full'
+        ? new RelayError(403, 'room_full', 'room is full')
+        : new RelayError(409, 'device_conflict', 'device id is bound to another key');
+    }
+    streams.add(stream);
+    perIp.add(ip);
+    res.on('close', () => unsubscribe(room, stream));
+    stream.open();
+    const members = { devices: joined.devices, resumed: joined.resumed };
+    stream.send('members', formatEvent(currentId(room), 'members', members));
+    for (const event of joined.missed) stream.send(event.name, event.frame);
+    joined.replaced?.end(formatEvent(currentId(room), 'replaced', { reason: 'takeover' }));
+    const msg = joined.replaced ? 'took over a stream' : 'subscribed';
+    log({ msg, room: shortId(room.id), device, resumed: joined.resumed });
+  }
+
+  function unsubscribe(room: Room<EventStream>, stream: EventStream): void {
+    streams.delete(stream);
+    perIp.remove(stream.ip);
+    rooms.leave(room, stream.device, stream);
+    log({ msg: 'unsubscribed', room: shortId(room.id), device: stream.device });
+  }
+
+  async function publish(req: IncomingMessage, res: ServerResponse, roomId: string) {
+    requireJson(req);
+    const body = await readBody(req, limits.maxBodyBytes);
+    const message = parsePublish(body);
+    const room = rooms.get(roomId);
+    if (!room) throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
+    const admission = rooms.admit(room, message.device, message.key);
+    if (!admission.ok && admission.reason === 'rate_limited') {
+      const seconds = String(Math.ceil(admission.retryAfterMs / 1000));
+      throw new RelayError(429, 'rate_limited', 'too many messages; slow down', {
+        'Retry-After': seconds,
+      });
+    }
+    if (!admission.ok) {
+      throw new RelayError(403, admission.reason, 'device is not bound to this key in this room');
+    }
+    const { to } = message;
+    if (to !== undefined && (to === message.device || !room.members.has(to))) {
+      throw new RelayError(404, 'unknown_target', 'unknown target device');
+    }
+    const sent: PublishResponse = rooms.send(room, message.device, message.payload, to);
+    metrics.published(body.length);
+    sendJson(res, 202, sent);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
+    const { path, query } = splitUrl(req.url ?? '/');
+    const api = path.startsWith(`${API_PREFIX}/`);
+    if (!allowOrigin(req, res, origins) && (api || req.method === 'OPTIONS')) {
+      throw new RelayError(403, 'origin_not_allowed', 'origin is not allowed');
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, PREFLIGHT_HEADERS).end();
+      return;
+    }
+    if (path === HEALTH_PATH) {
+      allowMethods(req, 'GET', 'HEAD');
+      sendJson(res, 200, { ok: true, rooms: rooms.size, subscribers: streams.size });
+      return;
+    }
+    if (path === METRICS_PATH) {
+      allowMethods(req, 'GET', 'HEAD');
+      const text = metrics.render({ rooms: rooms.size, subscribers: streams.size });
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(text);
+      return;
+    }
+    const [, roomId = '', action] = API_ROUTE.exec(path) ?? [];
+    if (action && !ROOM_ID_PATTERN.test(roomId)) {
+      throw new RelayError(400, 'bad_room', 'room must be 16 to 64 base64url characters');
+    }
+    if (action === 'events') {
+      allowMethods(req, 'GET');
+      subscribe(req, res, roomId, query);
+      return;
+    }
+    if (action === 'messages') {
+      allowMethods(req, 'POST');
+      await publish(req, res, roomId);
+      return;
+    }
+    if (api || !serveStatic) throw new RelayError(404, 'not_found', 'not found');
+    allowMethods(req, 'GET', 'HEAD');
+    await serveStatic(req, res, path);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    route(req, res).catch((caught: unknown) => {
+      const error =
+        caught instanceof RelayError
+          ? caught
+          : new RelayError(500, 'internal', 'internal error in the relay');
+      if (error.status === 500)
+        log({ level: 'error', msg: 'internal error', error: String(caught) });
+      metrics.rejected(error.reason);
+      log({ level: 'warn', msg: 'refused', status: error.status, reason: error.reason });
+      if (res.headersSent || res.destroyed) res.destroy();
+      else sendError(res, error);
+    });
+  }
+
+  const server = createServer(handle);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    metrics.rejected('malformed_http');
+    refuseMalformed(error, socket);
+  });
+  const { tap } = options;
+  if (tap) server.on('connection', (socket) => tapSocket(socket, tap));
+
+  function sweep(): void {
+    rooms.sweep();
+  }
+
+  function keepalive(): void {
+    for (const stream of streams) stream.send('keepalive', KEEPALIVE_FRAME);
+  }
+
+  return {
+    server,
+    metrics,
+    sweep,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          timers.push(setInterval(keepalive, limits.keepaliveMs).unref());
+          timers.push(setInterval(sweep, options.sweepMs ?? 10_000).unref());
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing = true;
+      for (const timer of timers) clearInterval(timer);
+      for (const stream of streams) stream.end();
+      log({ msg: 'closing', streams: streams.size });
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still in flight get a moment, then their sockets go too.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// One subscriber's Server-Sent-Events stream: framing, and dropping it when it stops reading.
+import type { ServerResponse } from 'node:http';
+import { type RelayEventName, type RelayEvents, SSE_RETRY_MS } from './contract';
+import type { Metrics } from './metrics';
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  // Stops nginx and friends from buffering the stream.
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
+
+export const KEEPALIVE_FRAME = ': keepalive\n\n';
+
+/** JSON never contains a raw newline, so `data` always fits on one line. */
+export function formatEvent<N extends RelayEventName>(
+  id: string,
+  name: N,
+  data: RelayEvents[N],
+): string {
+  return `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export class EventStream {
+  constructor(
+    private readonly res: ServerResponse,
+    readonly device: string,
+    readonly ip: string,
+    private readonly maxQueueBytes: number,
+    private readonly metrics: Metrics,
+    private readonly onStuck: (stream: EventStream) => void,
+  ) {}
+
+  open(): void {
+    this.res.writeHead(200, SSE_HEADERS);
+    this.res.write(`retry: ${SSE_RETRY_MS}\n\n`);
+  }
+
+  send(kind: string, frame: string): void {
+    const res = this.res;
+    if (res.destroyed || res.writableEnded) return;
+    res.write(frame);
+    this.metrics.sent(kind, Buffer.byteLength(frame));
+    // A subscriber that stops reading must not hold memory or stall the others.
+    if (res.writableLength > this.maxQueueBytes) {
+      res.destroy();
+      this.onStuck(this);
+    }
+  }
+
+  /** Ends the stream and its connection, so the client's next attempt opens a fresh one. */
+  end(frame?: string): void {
+    if (frame) this.send('replaced', frame);
+    this.res.end();
+    this.res.socket?.end();
+  }
+}
