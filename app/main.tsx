@@ -1,8 +1,10 @@
 import { render } from 'preact';
-
-function App() {
-  return <h1>clipmesh</h1>;
-}
+import { App } from './ui/app';
+import { start } from './ui/device-control';
+import './ui/app.css';
 
 const root = document.getElementById('root');
-if (root) render(<App />, root);
+if (root) {
+  render(<App />, root);
+  void start();
+}

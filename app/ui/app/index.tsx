@@ -1,0 +1,41 @@
+// The whole page. On a phone one column, clips first; wider, the join code sits beside them.
+
+import { Composer } from '../composer';
+import { CopyLatest } from '../copy-latest';
+import { Devices } from '../devices';
+import { History } from '../history';
+import { RoomHeader } from '../room-header';
+import { RoomsPanel } from '../rooms-panel';
+import { SettingsPanel } from '../settings-panel';
+import { room } from '../state';
+import { StatusLine } from '../status-line';
+import styles from './app.module.css';
+
+export function App() {
+  return (
+    <div class={styles.app}>
+      <header class={styles.top}>
+        <h1 class={styles.title}>clipmesh</h1>
+        {room.value && <p class={styles.room}>{room.value.name}</p>}
+      </header>
+      <main class={styles.layout}>
+        <div class={styles.status}>
+          <StatusLine />
+        </div>
+        <div class={styles.clips}>
+          <CopyLatest />
+          <Composer />
+          <History />
+        </div>
+        <div class={styles.join}>
+          <RoomHeader />
+          <Devices />
+        </div>
+        <div class={styles.more}>
+          <RoomsPanel />
+          <SettingsPanel />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Where a clip is written (or pasted) and sent to every device in the room.
+
+import { useSignal } from '@preact/signals';
+import { session } from '../state';
+import styles from './composer.module.css';
+
+const READ_REFUSED =
+  'This browser did not allow reading the clipboard. Paste into the box with Ctrl+V, then press Send.';
+
+async function readClipboard(): Promise<string | null> {
+  try {
+    return await navigator.clipboard.readText();
+  } catch {
+    return null;
+  }
+}
+
+export function Composer() {
+  const text = useSignal('');
+  const error = useSignal<string | null>(null);
+  const sending = useSignal(false);
+
+  async function send(value: string): Promise<void> {
+    const current = session.value;
+    if (!current || value === '' || sending.value) return;
+    sending.value = true;
+    error.value = null;
+    try {
+      const result = await current.send(value);
+      if (result.ok) text.value = '';
+      else error.value = result.error;
+    } catch (cause) {
+      error.value = `The clip was not sent: ${cause instanceof Error ? cause.message : String(cause)}`;
+    } finally {
+      sending.value = false;
+    }
+  }
+
+  async function pasteAndSend(): Promise<void> {
+    const pasted = await readClipboard();
+    if (pasted === null) {
+      error.value = READ_REFUSED;
+      return;
+    }
+    if (pasted === '') {
+      error.value = 'The clipboard is empty, or holds no text.';
+      return;
+    }
+    text.value = pasted;
+    await send(pasted);
+  }
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send(text.value);
+    }
+  }
+
+  const unavailable = !session.value || sending.value;
+  return (
+    <form
+      class={styles.composer}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send(text.value);
+      }}
+    >
+      <label for="clip-text">Clip text</label>
+      <textarea
+        id="clip-text"
+        class={styles.text}
+        rows={3}
+        value={text.value}
+        onInput={(event) => {
+          text.value = event.currentTarget.value;
+        }}
+        onKeyDown={onKeyDown}
+        aria-describedby="clip-hint"
+      />
+      <p id="clip-hint" class={styles.hint}>
+        Ctrl+Enter (⌘+Enter on a Mac) sends.
+      </p>
+      <div class={styles.actions}>
+        <button type="submit" class="primary" disabled={unavailable || text.value === ''}>
+          Send
+        </button>
+        <button type="button" disabled={unavailable} onClick={pasteAndSend}>
+          Paste &amp; send
+        </button>
+      </div>
+      {error.value && (
+        <p role="alert" class="error">
+          {error.value}
+        </p>
+      )}
+    </form>
+  );
+}

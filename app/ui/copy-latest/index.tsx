@@ -1,0 +1,37 @@
+// The newest clip from another device, one tap from the clipboard.
+
+import { COPY_FAILED, useCopy } from '../lib/use-copy';
+import { autoCopiedId, latestReceived } from '../state';
+import styles from './copy-latest.module.css';
+
+const SNIPPET_CHARS = 80;
+
+export function CopyLatest() {
+  const [copyState, copy] = useCopy();
+  const clip = latestReceived.value;
+  if (!clip) return null;
+  const snippet = clip.text.slice(0, SNIPPET_CHARS).replace(/\s+/g, ' ');
+  const autoCopied = autoCopiedId.value === clip.id;
+
+  return (
+    <section class={styles.latest} aria-label="Latest clip">
+      <button type="button" class={styles.button} onClick={() => copy(clip.text)}>
+        <span class={styles.title}>
+          {copyState === 'copied' ? 'Copied' : `Copy latest from ${clip.fromName}`}
+        </span>
+        <span class={styles.snippet}>
+          {snippet}
+          {clip.text.length > SNIPPET_CHARS && '…'}
+        </span>
+      </button>
+      {autoCopied && copyState === 'idle' && (
+        <p class={styles.note}>Already copied to your clipboard.</p>
+      )}
+      {copyState === 'failed' && (
+        <p role="alert" class="error">
+          {COPY_FAILED}
+        </p>
+      )}
+    </section>
+  );
+}

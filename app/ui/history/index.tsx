@@ -1,0 +1,81 @@
+// Every clip in the room, newest first, and the way to clear them.
+
+import { useSignal } from '@preact/signals';
+import { ClipItem } from '../clip-item';
+import { useNow } from '../lib/use-now';
+import { device, peers, roomState, session } from '../state';
+import { Transfers } from '../transfers';
+import styles from './history.module.css';
+
+function nameOf(deviceId: string): string | undefined {
+  if (deviceId === device.value?.id) return device.value.name;
+  return peers.value.find((peer) => peer.id === deviceId)?.name;
+}
+
+export function History() {
+  const now = useNow();
+  const confirming = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const state = roomState.value;
+  const self = device.value;
+  if (!state || !self) return null;
+
+  async function run(action: () => Promise<void>): Promise<void> {
+    error.value = null;
+    try {
+      await action();
+    } catch (cause) {
+      error.value = `That did not work: ${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+  }
+
+  const clearHistory = () =>
+    run(async () => {
+      confirming.value = false;
+      await session.value?.clearHistory();
+    });
+  const deleteClip = (id: string) => run(async () => session.value?.deleteClip(id));
+
+  return (
+    <section class={styles.history} aria-labelledby="history-heading">
+      <h2 id="history-heading">Clips</h2>
+      <Transfers transfers={state.transfers} nameOf={(id) => nameOf(id) ?? 'another device'} />
+      {state.history.length === 0 && (
+        <p class={styles.empty}>No clips yet. Send one and it shows up on all your devices.</p>
+      )}
+      <ol class={styles.list} data-testid="history">
+        {state.history.map((clip) => (
+          <ClipItem
+            key={clip.id}
+            clip={clip}
+            selfId={self.id}
+            senderName={nameOf(clip.from) ?? clip.fromName}
+            now={now}
+            onDelete={deleteClip}
+          />
+        ))}
+      </ol>
+      {state.history.length > 0 && !confirming.value && (
+        <button type="button" onClick={() => (confirming.value = true)}>
+          Clear history
+        </button>
+      )}
+      {confirming.value && (
+        <div class={styles.confirm}>
+          <p>Delete all {state.history.length} clips from this device?</p>
+          <button type="button" class="danger" onClick={clearHistory}>
+            Delete all clips
+          </button>
+          <button type="button" onClick={() => (confirming.value = false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {error.value && (
+        <p role="alert" class="error">
+          {error.value}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+// Which room this page shows: start-up, a new room, joining by link, reopening one
+// from the list; and the list of remembered rooms itself.
+
+import {
+  makeJoinLink,
+  newRoomSecret,
+  parseJoinInput,
+  parseLocationHash,
+  roomCode,
+} from '../core/link';
+import { forgetRoom, listRooms, rememberRoom, renameRoom } from '../core/persist';
+import { openRoom } from '../core/room';
+import { autoCopy } from './auto-copy';
+import { errorText } from './lib/error-text';
+import { readTestHooks } from './lib/test-hooks';
+import { mirrorStore } from './lib/use-store';
+import { device, notice, room, roomError, roomState, rooms, session, settings } from './state';
+
+const testHooks = readTestHooks(location.search);
+let stopMirror: (() => void) | undefined;
+// Each open bumps this; a slow open that lost the race closes its session unused.
+let generation = 0;
+
+/** The app's address without query or fragment: what join links point at. */
+function appUrl(): string {
+  return `${location.origin}${location.pathname}`;
+}
+
+function ownOrigin(url: string): boolean {
+  try {
+    return new URL(url).href === new URL('/', location.origin).href;
+  } catch {
+    return false;
+  }
+}
+
+function defaultRoomName(): string {
+  return `Room of ${new Date().toLocaleDateString()}`;
+}
+
+export async function refreshRooms(): Promise<void> {
+  const list = await listRooms();
+  rooms.value = [...list].sort((a, b) => b.lastUsed - a.lastUsed);
+}
+
+function closeShownRoom(): void {
+  stopMirror?.();
+  stopMirror = undefined;
+  session.value?.close();
+  session.value = null;
+  roomState.value = null;
+}
+
+/** Opens the room of `secret`; `linkRelay` is the relay a join link named, if any. */
+export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<void> {
+  const mine = ++generation;
+  closeShownRoom();
+  roomError.value = null;
+  const identity = device.value;
+  const current = settings.value;
+  if (!identity || !current) return;
+
+  const code = roomCode(secret);
+  const record = rooms.value.find((known) => known.code === code);
+  const ownRelay = linkRelay ?? record?.relayUrl;
+  const relayUrl = testHooks.relayUrl ?? ownRelay ?? (current.relayUrl || location.origin);
+  const link = makeJoinLink(appUrl(), secret, ownOrigin(relayUrl) ? undefined : relayUrl);
+  const name = record?.name ?? defaultRoomName();
+  history.replaceState(null, '', `${location.pathname}${location.search}${new URL(link).hash}`);
+  room.value = { code, name, link };
+  rememberRoom({ code, name, relayUrl: ownRelay, lastUsed: Date.now() })
+    .then(refreshRooms)
+    .catch((cause: unknown) => {
+      notice.value = `This room could not be added to your rooms list: ${errorText(cause)}`;
+    });
+
+  try {
+    const opened = await openRoom({
+      secret,
+      relayUrl,
+      identity,
+      iceServers: testHooks.iceServers ?? current.iceServers,
+      forceRelay: testHooks.forceRelay || current.forceRelay,
+      onReceived: autoCopy,
+    });
+    if (mine !== generation) {
+      opened.close();
+      return;
+    }
+    session.value = opened;
+    stopMirror = mirrorStore<typeof roomState.value>(opened.state, roomState);
+  } catch (cause) {
+    if (mine !== generation) return;
+    roomError.value = `This room could not be opened: ${errorText(cause)}`;
+  }
+}
+
+export function showNewRoom(): Promise<void> {
+  return showRoom(newRoomSecret());
+}
+
+/** Joins the room named by pasted text; returns the error in plain words, or null. */
+export async function joinRoom(text: string): Promise<string | null> {
+  const input = parseJoinInput(text, appUrl());
+  if (!input.ok) return input.error;
+  await showRoom(input.secret, input.relayUrl);
+  return null;
+}
+
+/** Opens a remembered room (or the shown one again, after a relay setting changed). */
+export async function reopenRoom(code: string): Promise<void> {
+  const input = parseJoinInput(code);
+  if (input.ok) await showRoom(input.secret);
+  else roomError.value = `That remembered room has a broken code: ${input.error}`;
+}
+
+export async function renameListedRoom(code: string, name: string): Promise<void> {
+  await renameRoom(code, name);
+  if (room.value?.code === code) room.value = { ...room.value, name };
+  await refreshRooms();
+}
+
+export async function forgetListedRoom(code: string): Promise<void> {
+  await forgetRoom(code);
+  await refreshRooms();
+}
+
+function installedApp(): boolean {
+  return window.matchMedia('(display-mode: standalone)').matches;
+}
+
+/** What the page opens first: the room in the link, the last room (installed app), or a new one. */
+export async function showFirstRoom(): Promise<void> {
+  const fromHash = parseLocationHash(location.hash);
+  if (fromHash?.ok) return showRoom(fromHash.secret, fromHash.relayUrl);
+  if (fromHash) {
+    roomError.value = `That room link does not work: ${fromHash.error}`;
+    return;
+  }
+  const last = rooms.value[0];
+  if (installedApp() && last) return reopenRoom(last.code);
+  return showNewRoom();
+}
+
+/** A link pasted into the address bar of an open page changes only the fragment. */
+export function followHashChanges(): void {
+  window.addEventListener('hashchange', () => {
+    const fromHash = parseLocationHash(location.hash);
+    if (fromHash?.ok && roomCode(fromHash.secret) !== room.value?.code) {
+      void showRoom(fromHash.secret, fromHash.relayUrl);
+    }
+  });
+}

@@ -1,0 +1,82 @@
+// Auto-copy, which relay to use, and whether to allow direct links.
+
+import { useSignal } from '@preact/signals';
+import { updateSettings } from '../device-control';
+import { relayUrlError } from '../lib/relay-url';
+import { settings } from '../state';
+import styles from './settings-panel.module.css';
+
+export function SettingsPanel() {
+  const relayDraft = useSignal<string | null>(null);
+  const relayError = useSignal<string | null>(null);
+  const current = settings.value;
+  if (!current) return null;
+  const relayValue = relayDraft.value ?? current.relayUrl ?? '';
+
+  async function saveRelay(): Promise<void> {
+    const error = relayUrlError(relayValue);
+    relayError.value = error;
+    if (error) return;
+    relayDraft.value = null;
+    await updateSettings({ relayUrl: relayValue.trim() || undefined });
+  }
+
+  return (
+    <details class="panel">
+      <summary>Settings</summary>
+      <div class={styles.body}>
+        <label class={styles.check}>
+          <input
+            type="checkbox"
+            checked={current.autoCopy}
+            onChange={(event) => void updateSettings({ autoCopy: event.currentTarget.checked })}
+          />
+          Auto-copy: put clips from other devices on this clipboard as they arrive (while this page
+          is in front)
+        </label>
+        <label class={styles.check}>
+          <input
+            type="checkbox"
+            checked={current.forceRelay ?? false}
+            onChange={(event) => void updateSettings({ forceRelay: event.currentTarget.checked })}
+          />
+          Force relay (no direct links). Clips stay end-to-end encrypted but travel through the
+          relay.
+        </label>
+        <form
+          class={styles.relay}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void saveRelay();
+          }}
+        >
+          <label for="relay-url">Relay address</label>
+          <div class={styles.row}>
+            <input
+              id="relay-url"
+              type="url"
+              inputMode="url"
+              placeholder={location.origin}
+              value={relayValue}
+              aria-invalid={relayError.value !== null}
+              aria-describedby="relay-hint"
+              onInput={(event) => {
+                relayDraft.value = event.currentTarget.value;
+                relayError.value = null;
+              }}
+            />
+            <button type="submit">Save</button>
+          </div>
+          <p id="relay-hint" class={styles.hint}>
+            Leave empty to use this app's own server. Saving reconnects the room.
+          </p>
+          {relayError.value && (
+            <p role="alert" class="error">
+              {relayError.value}
+            </p>
+          )}
+        </form>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,46 @@
+// App state as module-level signals. Components read these; actions in room-control.ts,
+// device-control.ts and auto-copy.ts write them.
+
+import { computed, signal } from '@preact/signals';
+import type { RoomRecord, Settings } from '../core/persist';
+import type { RoomSession, RoomState } from '../core/session-types';
+
+export interface Device {
+  id: string;
+  key: string;
+  name: string;
+}
+
+/** The room this page shows. */
+export interface ShownRoom {
+  code: string;
+  name: string;
+  /** The link another device opens (or scans) to join. */
+  link: string;
+}
+
+export const device = signal<Device | null>(null);
+export const settings = signal<Settings | null>(null);
+/** Remembered rooms, most recently used first. */
+export const rooms = signal<RoomRecord[]>([]);
+export const room = signal<ShownRoom | null>(null);
+export const session = signal<RoomSession | null>(null);
+export const roomState = signal<RoomState | null>(null);
+/** Why the room could not be opened, in plain words. */
+export const roomError = signal<string | null>(null);
+/** Something went wrong that does not stop the room, in plain words. */
+export const notice = signal<string | null>(null);
+/** The clip auto-copy last put on the clipboard. */
+export const autoCopiedId = signal<string | null>(null);
+
+/** The other devices in the room (never this one). */
+export const peers = computed(() => {
+  const self = device.value?.id;
+  return roomState.value?.devices.filter((peer) => peer.id !== self) ?? [];
+});
+
+/** The newest clip sent by another device: the one a person most likely wants. */
+export const latestReceived = computed(() => {
+  const self = device.value?.id;
+  return roomState.value?.history.find((clip) => clip.from !== self);
+});

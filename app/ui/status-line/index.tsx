@@ -1,0 +1,44 @@
+// One line on how the room is doing, plus warnings that need a person's attention.
+
+import { isReachable, statusText } from '../lib/status';
+import { peers, roomError, roomState, session } from '../state';
+import styles from './status-line.module.css';
+
+const TAMPERING =
+  'Someone may be tampering with signaling for this room. Your clips stay sealed, but connecting may fail.';
+const NEWER_VERSION =
+  'Another device runs a newer clipmesh. Reload or update this one to keep syncing.';
+
+function currentStatus(): string {
+  const state = roomState.value;
+  if (roomError.value) return '';
+  if (!session.value || !state) return 'Opening the room…';
+  const connected = peers.value.filter((peer) => isReachable(peer.state)).length;
+  return statusText(state.relay, connected, state.relayDetail);
+}
+
+export function StatusLine() {
+  const state = roomState.value;
+  return (
+    <div class={styles.status}>
+      <p data-testid="status" role="status" aria-live="polite" class={styles.line}>
+        {currentStatus()}
+      </p>
+      {roomError.value && (
+        <p role="alert" class="error">
+          {roomError.value}
+        </p>
+      )}
+      {state?.tampering && (
+        <p role="alert" class="warning">
+          {TAMPERING}
+        </p>
+      )}
+      {state?.newerVersion && (
+        <p role="alert" class="warning">
+          {NEWER_VERSION}
+        </p>
+      )}
+    </div>
+  );
+}
