@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_FRAME_CHARS, Reassembler, type ReassemblyResult, splitFrame } from './frames';
+import { decodePeerFrame, MAX_PART_CHARS, type PartMessage } from './protocol';
+
+const alice = 'alice-device';
+const bob = 'bob-device-01';
+
+/** Parts as a receiver sees them: through the real frame validator. */
+function partsOf(frames: string[]): PartMessage[] {
+  return frames.map((frame) => {
+    const message = decodePeerFrame(frame);
+    if (message?.t !== 'part') throw new Error(`not a valid part: ${frame.slice(0, 80)}`);
+    return message;
+  });
+}
+
+function shuffled<T>(items: T[], seed = 42): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+function feed(reassembler: Reassembler, from: string, parts: PartMessage[], now = 0) {
+  return parts.map((part) => reassembler.accept(from, part, now));
+}
+
+const hasLoneSurrogate = (s: string) =>
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
+describe('splitFrame', () => {
+  it('returns a frame that fits as it is', () => {
+    expect(splitFrame('{"t":"ack","ids":[]}', 100, 'frame-0001')).toEqual(['{"t":"ack","ids":[]}']);
+  });
+
+  it('never splits a surrogate pair, whatever the piece size', () => {
+    const text = '👋a😀😀b🇺🇦'.repeat(50);
+    for (const size of [2, 3, 4, 5, 7, 64]) {
+      const parts = partsOf(splitFrame(text, size, 'frame-0001'));
+      for (const part of parts) {
+        expect(part.data.length).toBeLessThanOrEqual(size);
+        expect(hasLoneSurrogate(part.data)).toBe(false);
+      }
+      expect(parts.map((p) => p.data).join('')).toBe(text);
+    }
+  });
+
+  it('caps pieces at what a receiver accepts', () => {
+    const parts = partsOf(
+      splitFrame('x'.repeat(3 * MAX_PART_CHARS), 2 * MAX_PART_CHARS, 'frame-0001'),
+    );
+    expect(parts.map((p) => p.data.length)).toEqual([
+      MAX_PART_CHARS,
+      MAX_PART_CHARS,
+      MAX_PART_CHARS,
+    ]);
+    expect(parts.map((p) => [p.n, p.of])).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+    ]);
+  });
+
+  it('refuses a frame too large, pieces too small or too many, and a bad id', () => {
+    expect(() => splitFrame('x'.repeat(MAX_FRAME_CHARS + 1), 60_000, 'frame-0001')).toThrow(
+      RangeError,
+    );
+    expect(() => splitFrame('xyz', 1, 'frame-0001')).toThrow(RangeError);
+    expect(() => splitFrame('x'.repeat(5000), 1, 'frame-0001')).toThrow(RangeError);
+    expect(() => splitFrame('x'.repeat(10_000), 2, 'frame-0001')).toThrow(/more than 4096/);
+    expect(() => splitFrame('x'.repeat(100), 10, 'bad id!')).toThrow(TypeError);
+  });
+});
+
+describe('Reassembler', () => {
+  it('puts 16 MiB of emoji, RTL, tabs and newlines back byte-exact, out of order and with duplicates', () => {
+    const sample = 'Tab\there\r\nשלום עולם مرحبا 👩‍👩‍👧 😀\u0301 \u202Eevil\u202C "q" \\ \u0000\n';
+    const text = sample.repeat(Math.ceil((16 * 1024 * 1024) / sample.length));
+    // An odd size lands boundaries inside surrogate pairs.
+    const parts = partsOf(splitFrame(text, 65_531, 'frame-big1'));
+    expect(parts.length).toBeGreaterThan(250);
+    const arriving = shuffled([...parts, ...parts.slice(0, 20)]);
+    const reassembler = new Reassembler();
+    const results = feed(reassembler, alice, arriving);
+    const done = results.filter((r): r is { done: string } => 'done' in r);
+    expect(done).toHaveLength(1);
+    expect(done[0]?.done === text).toBe(true);
+    const bytes = new TextEncoder().encode(done[0]?.done);
+    expect(bytes.length).toBe(new TextEncoder().encode(text).length);
+    expect(reassembler.pending).toBe(0);
+  });
+
+  it('reports progress by pieces received', () => {
+    const parts = partsOf(splitFrame('abcdefghij', 4, 'frame-0001'));
+    const reassembler = new Reassembler();
+    expect(feed(reassembler, alice, parts)).toEqual([
+      { progress: { id: 'frame-0001', received: 1, of: 3 } },
+      { progress: { id: 'frame-0001', received: 2, of: 3 } },
+      { done: 'abcdefghij' },
+    ]);
+  });
+
+  it('ignores a duplicate piece, counts it, and refuses pieces of a finished frame', () => {
+    const [first, second] = partsOf(splitFrame('abcdef', 3, 'frame-0001')) as [
+      PartMessage,
+      PartMessage,
+    ];
+    const reassembler = new Reassembler();
+    reassembler.accept(alice, first, 0);
+    expect(reassembler.accept(alice, { ...first, data: 'XYZ' }, 0)).toEqual({
+      progress: { id: 'frame-0001', received: 1, of: 2 },
+    });
+    expect(reassembler.accept(alice, second, 0)).toEqual({ done: 'abcdef' });
+    expect(reassembler.accept(alice, second, 0)).toHaveProperty('error');
+    expect(reassembler.dropped).toBe(2);
+  });
+
+  it('keeps streams of different senders with the same id apart', () => {
+    const a = partsOf(splitFrame('aaaaaa', 3, 'frame-0001'));
+    const b = partsOf(splitFrame('bbbbbb', 3, 'frame-0001'));
+    const reassembler = new Reassembler();
+    const results = feed(reassembler, alice, [a[0] as PartMessage]).concat(
+      feed(reassembler, bob, b),
+      feed(reassembler, alice, [a[1] as PartMessage]),
+    );
+    expect(results.filter((r) => 'done' in r)).toEqual([{ done: 'bbbbbb' }, { done: 'aaaaaa' }]);
+  });
+
+  it('frees abandoned streams after the timeout, and only those', () => {
+    const reassembler = new Reassembler({ timeoutMs: 30_000 });
+    const [stale] = partsOf(splitFrame('x'.repeat(10), 5, 'frame-old1'));
+    const [fresh, freshEnd] = partsOf(splitFrame('y'.repeat(10), 5, 'frame-new1'));
+    reassembler.accept(alice, stale as PartMessage, 1_000);
+    reassembler.accept(alice, fresh as PartMessage, 20_000);
+    expect(reassembler.expire(31_000)).toBe(0);
+    expect(reassembler.expire(31_001)).toBe(1);
+    expect(reassembler.pending).toBe(1);
+    expect(reassembler.dropped).toBe(1);
+    expect(reassembler.accept(alice, freshEnd as PartMessage, 40_000)).toEqual({
+      done: 'y'.repeat(10),
+    });
+  });
+
+  it('limits streams at once per sender, freeing room when one ends', () => {
+    const reassembler = new Reassembler({ maxStreamsPerSender: 2 });
+    const starts = [1, 2, 3].map((i) => partsOf(splitFrame('abcd', 2, `frame-000${i}`)));
+    const first = (i: number) => starts[i]?.[0] as PartMessage;
+    expect(reassembler.accept(alice, first(0), 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, first(1), 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, first(2), 0)).toEqual({
+      error: 'Too many large messages at once from that device.',
+    });
+    expect(reassembler.accept(bob, first(2), 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, starts[0]?.[1] as PartMessage, 0)).toEqual({ done: 'abcd' });
+    expect(reassembler.accept(alice, first(2), 0)).toHaveProperty('progress');
+  });
+
+  it('refuses a stream that grows beyond the frame limit and the rest of it', () => {
+    const reassembler = new Reassembler({ maxFrameChars: 10 });
+    const parts = partsOf(splitFrame('x'.repeat(20), 4, 'frame-0001'));
+    const results = feed(reassembler, alice, parts);
+    expect(results.slice(0, 2).every((r) => 'progress' in r)).toBe(true);
+    expect(results[2]).toEqual({ error: 'That message is too large.' });
+    expect(results.slice(3).every((r) => 'error' in r)).toBe(true);
+    expect(reassembler.pending).toBe(0);
+  });
+
+  it('bounds what all senders buffer together', () => {
+    const reassembler = new Reassembler({ maxBufferedChars: 10 });
+    const a = partsOf(splitFrame('a'.repeat(12), 6, 'frame-000a'));
+    const b = partsOf(splitFrame('b'.repeat(12), 6, 'frame-000b'));
+    expect(reassembler.accept(alice, a[0] as PartMessage, 0)).toHaveProperty('progress');
+    expect(reassembler.accept(bob, b[0] as PartMessage, 0)).toEqual({
+      error: 'Too much is arriving at once.',
+    });
+    expect(reassembler.accept(alice, a[1] as PartMessage, 0)).toEqual({
+      error: 'Too much is arriving at once.',
+    });
+  });
+
+  it('refuses pieces that disagree on their count', () => {
+    const reassembler = new Reassembler();
+    const [first, second] = partsOf(splitFrame('abcdef', 3, 'frame-0001')) as [
+      PartMessage,
+      PartMessage,
+    ];
+    reassembler.accept(alice, first, 0);
+    const result: ReassemblyResult = reassembler.accept(alice, { ...second, of: 3 }, 0);
+    expect(result).toEqual({ error: 'Pieces disagree on their count.' });
+    expect(reassembler.pending).toBe(0);
+  });
+});

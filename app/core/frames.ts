@@ -1,0 +1,181 @@
+// Frames too big for one data-channel message travel as numbered `part` messages
+// and are put back together on arrival. Abandoned streams are freed by expire().
+
+import {
+  ID_PATTERN,
+  MAX_CLIP_CHARS,
+  MAX_PART_CHARS,
+  MAX_PARTS,
+  type PartMessage,
+} from './protocol';
+
+/** The largest frame: a whole clip as JSON, where escaping can double the text, plus room. */
+export const MAX_FRAME_CHARS = 2 * MAX_CLIP_CHARS + 64 * 1024;
+export const MAX_STREAMS_PER_SENDER = 4;
+export const STREAM_TIMEOUT_MS = 30_000;
+/** Finished streams remembered at most, so a flood of tiny frames cannot grow memory. */
+const MAX_CLOSED = 1024;
+
+export type ReassemblyResult =
+  | { done: string }
+  | { progress: { id: string; received: number; of: number } }
+  | { error: string };
+
+export interface ReassemblerOptions {
+  maxFrameChars?: number;
+  maxStreamsPerSender?: number;
+  /** All senders together; one large clip from each of two devices fits by default. */
+  maxBufferedChars?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The frame itself when it is at most `maxChars` long; otherwise `part` messages
+ * whose `data` (at most `maxChars` each) join back into exactly the frame.
+ */
+export function splitFrame(text: string, maxChars: number, id: string): string[] {
+  if (text.length <= maxChars) return [text];
+  if (text.length > MAX_FRAME_CHARS) throw new RangeError('That is too large to send.');
+  if (!ID_PATTERN.test(id)) throw new TypeError(`Not a valid frame id: ${id}`);
+  // Two, so a surrogate pair always fits; never more than a receiver accepts.
+  const pieceChars = Math.min(Math.floor(maxChars), MAX_PART_CHARS);
+  if (pieceChars < 2) throw new RangeError(`Pieces of ${maxChars} characters are too small`);
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + pieceChars, text.length);
+    // Never part a surrogate pair: each half alone would not survive UTF-8 on the wire.
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  if (pieces.length > MAX_PARTS) {
+    throw new RangeError(`Pieces of ${maxChars} characters would need more than ${MAX_PARTS}`);
+  }
+  return pieces.map((data, n) => JSON.stringify({ t: 'part', id, n, of: pieces.length, data }));
+}
+
+interface Stream {
+  of: number;
+  pieces: (string | undefined)[];
+  received: number;
+  chars: number;
+  touched: number;
+}
+
+/** Puts `part` streams back together, per sender, within memory and time limits. */
+export class Reassembler {
+  /** Parts and streams thrown away: duplicates, refusals, failures and expiries. */
+  dropped = 0;
+  private readonly maxFrameChars: number;
+  private readonly maxStreamsPerSender: number;
+  private readonly maxBufferedChars: number;
+  private readonly timeoutMs: number;
+  private readonly senders = new Map<string, Map<string, Stream>>();
+  /** Streams finished or refused, by key, with when: late parts of them are refused. */
+  private readonly closed = new Map<string, number>();
+  private buffered = 0;
+
+  constructor(options: ReassemblerOptions = {}) {
+    this.maxFrameChars = options.maxFrameChars ?? MAX_FRAME_CHARS;
+    this.maxStreamsPerSender = options.maxStreamsPerSender ?? MAX_STREAMS_PER_SENDER;
+    this.maxBufferedChars = options.maxBufferedChars ?? 2 * this.maxFrameChars;
+    this.timeoutMs = options.timeoutMs ?? STREAM_TIMEOUT_MS;
+  }
+
+  accept(from: string, part: PartMessage, now: number): ReassemblyResult {
+    const key = streamKey(from, part.id);
+    if (this.closed.has(key)) return this.refuse('That piece belongs to a finished frame.');
+    let streams = this.senders.get(from);
+    let stream = streams?.get(part.id);
+    if (!stream) {
+      if (streams && streams.size >= this.maxStreamsPerSender) {
+        return this.refuse('Too many large messages at once from that device.');
+      }
+      stream = { of: part.of, pieces: new Array(part.of), received: 0, chars: 0, touched: now };
+      streams ??= new Map();
+      streams.set(part.id, stream);
+      this.senders.set(from, streams);
+    }
+    if (part.of !== stream.of)
+      return this.fail(from, part.id, now, 'Pieces disagree on their count.');
+    if (stream.pieces[part.n] !== undefined) {
+      this.dropped++;
+      return { progress: { id: part.id, received: stream.received, of: stream.of } };
+    }
+    stream.chars += part.data.length;
+    this.buffered += part.data.length;
+    if (stream.chars > this.maxFrameChars)
+      return this.fail(from, part.id, now, 'That message is too large.');
+    if (this.buffered > this.maxBufferedChars) {
+      return this.fail(from, part.id, now, 'Too much is arriving at once.');
+    }
+    stream.pieces[part.n] = part.data;
+    stream.received++;
+    stream.touched = now;
+    if (stream.received < stream.of) {
+      return { progress: { id: part.id, received: stream.received, of: stream.of } };
+    }
+    const done = stream.pieces.join('');
+    this.close(from, part.id, now);
+    return { done };
+  }
+
+  /** Frees streams idle longer than the timeout; returns how many. */
+  expire(now: number): number {
+    let freed = 0;
+    for (const [from, streams] of this.senders) {
+      for (const [id, stream] of streams) {
+        if (now - stream.touched <= this.timeoutMs) continue;
+        this.close(from, id, now);
+        this.dropped++;
+        freed++;
+      }
+    }
+    // Insertion order is time order, so the stale ones lead.
+    for (const [key, at] of this.closed) {
+      if (now - at <= this.timeoutMs) break;
+      this.closed.delete(key);
+    }
+    return freed;
+  }
+
+  /** Streams in progress, for tests and diagnostics. */
+  get pending(): number {
+    let count = 0;
+    for (const streams of this.senders.values()) count += streams.size;
+    return count;
+  }
+
+  private refuse(error: string): ReassemblyResult {
+    this.dropped++;
+    return { error };
+  }
+
+  private fail(from: string, id: string, now: number, error: string): ReassemblyResult {
+    this.close(from, id, now);
+    return this.refuse(error);
+  }
+
+  private close(from: string, id: string, now: number): void {
+    const streams = this.senders.get(from);
+    const stream = streams?.get(id);
+    if (stream) this.buffered -= stream.chars;
+    streams?.delete(id);
+    if (streams?.size === 0) this.senders.delete(from);
+    const key = streamKey(from, id);
+    this.closed.delete(key);
+    this.closed.set(key, now);
+    if (this.closed.size > MAX_CLOSED) {
+      const oldest = this.closed.keys().next().value;
+      if (oldest !== undefined) this.closed.delete(oldest);
+    }
+  }
+}
+
+function streamKey(from: string, id: string): string {
+  return `${from}\n${id}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
