@@ -36,7 +36,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<TestRelay>
   const relay = createRelay({ now: () => time, log: (entry) => logs.push(entry), ...options });
   const { port } = await relay.listen(0, '127.0.0.1');
   open.push(relay);
-  const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
+  const clock = {
+    now: () => time,
+    advance(ms: number) {
+      time += ms;
+    },
+  };
   return { relay, url: `http://127.0.0.1:${port}`, logs, clock };
 }
 
