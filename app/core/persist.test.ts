@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import {
+  forgetRoom,
+  listRooms,
+  loadDeviceIdentity,
+  loadHistory,
+  loadSettings,
+  Outbox,
+  rememberRoom,
+  renameRoom,
+  roomClipStorage,
+  saveDeviceName,
+  saveHistory,
+  saveSettings,
+} from './persist';
+import type { Clip } from './protocol';
+import { memoryStore } from './storage';
+
+const code = 'AAAAAAAAAAAAAAAAAAAAAA';
+const clip = (id: string, at = 1): Clip => ({
+  id: `clip-${id.padStart(4, '0')}`,
+  text: `text ${id}`,
+  from: 'device-AAAA',
+  fromName: 'Phone',
+  at,
+});
+
+describe('device identity', () => {
+  it('is created once and then loaded, name included', async () => {
+    const store = memoryStore();
+    const first = await loadDeviceIdentity('  Pixel 8  ', store);
+    expect(first.name).toBe('Pixel 8');
+    expect(await loadDeviceIdentity('Other', store)).toEqual(first);
+    expect(await saveDeviceName('Work phone', store)).toEqual({ ...first, name: 'Work phone' });
+    expect(await loadDeviceIdentity('Other', store)).toEqual({ ...first, name: 'Work phone' });
+  });
+
+  it('two calls at once agree on one identity', async () => {
+    const store = memoryStore();
+    const [a, b] = await Promise.all([
+      loadDeviceIdentity('A', store),
+      loadDeviceIdentity('B', store),
+    ]);
+    expect(b).toEqual(a);
+  });
+
+  it('is made afresh when the saved one is damaged', async () => {
+    const store = memoryStore();
+    await store.set('device', { id: 'x', key: 'short', name: 'Old' });
+    const device = await loadDeviceIdentity('New', store);
+    expect(device.id).not.toBe('x');
+    expect(device.name).toBe('New');
+  });
+});
+
+describe('rooms', () => {
+  it('are listed most recently used first, and renamed and forgotten', async () => {
+    const store = memoryStore();
+    await rememberRoom({ code: 'room-a', name: 'Home', lastUsed: 1 }, store);
+    await rememberRoom(
+      { code: 'room-b', name: 'Work', relayUrl: 'https://r.example', lastUsed: 3 },
+      store,
+    );
+    await rememberRoom({ code: 'room-c', name: 'Trip', lastUsed: 2 }, store);
+    expect((await listRooms(store)).map((r) => r.code)).toEqual(['room-b', 'room-c', 'room-a']);
+
+    // Opening a room again moves it to the top and keeps its name and relay.
+    await rememberRoom({ code: 'room-b', lastUsed: 0 }, store);
+    await rememberRoom({ code: 'room-a', lastUsed: 9 }, store);
+    const rooms = await listRooms(store);
+    expect(rooms[0]).toEqual({ code: 'room-a', name: 'Home', lastUsed: 9 });
+    expect(rooms.find((r) => r.code === 'room-b')).toEqual({
+      code: 'room-b',
+      name: 'Work',
+      relayUrl: 'https://r.example',
+      lastUsed: 0,
+    });
+
+    await renameRoom('room-c', 'Holiday', store);
+    await forgetRoom('room-a', store);
+    expect((await listRooms(store)).map((r) => [r.code, r.name])).toEqual([
+      ['room-c', 'Holiday'],
+      ['room-b', 'Work'],
+    ]);
+  });
+
+  it('lose no change when several happen at once', async () => {
+    const store = memoryStore();
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => rememberRoom({ code: `room-${i}`, lastUsed: i }, store)),
+    );
+    expect(await listRooms(store)).toHaveLength(10);
+  });
+
+  it('forgetting a room deletes its history and outbox', async () => {
+    const store = memoryStore();
+    await rememberRoom({ code, name: 'Home' }, store);
+    await saveHistory(code, [clip('1')], store);
+    await (await Outbox.open(code, store)).add(clip('2'));
+    await forgetRoom(code, store);
+    expect(await loadHistory(code, store)).toEqual([]);
+    expect((await Outbox.open(code, store)).list()).toEqual([]);
+  });
+});
+
+describe('history', () => {
+  it('is saved per room and read back without invalid entries', async () => {
+    const store = memoryStore();
+    await saveHistory(code, [clip('1'), clip('2')], store);
+    expect(await loadHistory(code, store)).toEqual([clip('1'), clip('2')]);
+    expect(await loadHistory('another-room', store)).toEqual([]);
+    await store.set(`history/${code}`, [clip('3'), { id: 'x' }, null, 'junk']);
+    expect(await loadHistory(code, store)).toEqual([clip('3')]);
+    await store.set(`history/${code}`, { not: 'a list' });
+    expect(await loadHistory(code, store)).toEqual([]);
+  });
+});
+
+describe('Outbox', () => {
+  it('survives a reload: a new Outbox on the same store sees what was added', async () => {
+    const store = memoryStore();
+    const outbox = await Outbox.open(code, store);
+    await outbox.add(clip('1', 1));
+    await outbox.add(clip('2', 2));
+    await outbox.add(clip('1', 1));
+    expect(outbox.list()).toEqual([clip('1', 1), clip('2', 2)]);
+
+    const reloaded = await Outbox.open(code, store);
+    expect(reloaded.list()).toEqual([clip('1', 1), clip('2', 2)]);
+    await reloaded.remove(['clip-0001', 'clip-9999']);
+    expect((await Outbox.open(code, store)).list()).toEqual([clip('2', 2)]);
+  });
+
+  it('writes the latest list even when changes are not awaited', async () => {
+    const store = memoryStore();
+    const outbox = await Outbox.open(code, store);
+    void outbox.add(clip('1'));
+    void outbox.add(clip('2'));
+    await outbox.remove(['clip-0001']);
+    expect((await Outbox.open(code, store)).list()).toEqual([clip('2')]);
+  });
+
+  it('returns a copy of its list', async () => {
+    const outbox = await Outbox.open(code, memoryStore());
+    await outbox.add(clip('1'));
+    outbox.list().pop();
+    expect(outbox.list()).toHaveLength(1);
+  });
+});
+
+describe('roomClipStorage', () => {
+  it('keeps a room history and outbox the Outbox class also reads', async () => {
+    const store = memoryStore();
+    const storage = roomClipStorage(code, store);
+    await storage.saveHistory([clip('1')]);
+    await storage.saveOutbox([clip('2')]);
+    expect(await storage.loadHistory()).toEqual([clip('1')]);
+    expect(await storage.loadOutbox()).toEqual([clip('2')]);
+    expect((await Outbox.open(code, store)).list()).toEqual([clip('2')]);
+  });
+});
+
+describe('settings', () => {
+  it('default to no auto-copy, and round-trip', async () => {
+    const store = memoryStore();
+    expect(await loadSettings(store)).toEqual({ autoCopy: false });
+    const settings = {
+      autoCopy: true,
+      relayUrl: 'https://relay.example',
+      iceServers: [{ urls: 'stun:stun.example:3478' }],
+      forceRelay: true,
+    };
+    await saveSettings(settings, store);
+    expect(await loadSettings(store)).toEqual(settings);
+  });
+
+  it('ignore fields of the wrong type', async () => {
+    const store = memoryStore();
+    await store.set('settings', { autoCopy: 'yes', relayUrl: 5, iceServers: 'x' });
+    expect(await loadSettings(store)).toEqual({ autoCopy: false });
+  });
+});

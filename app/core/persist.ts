@@ -1,0 +1,233 @@
+// What this device remembers between visits: who it is, its rooms, their history
+// and unsent clips, and its settings. Everything read back is checked, since an
+// older version of the app may have written it.
+
+import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN } from '../../relay/contract';
+import { newDeviceIdentity } from './keys';
+import { type Clip, MAX_NAME_CHARS, parsePeerMessage } from './protocol';
+import { idbStore, type Store } from './storage';
+import type { ClipStorage } from './sync';
+
+export interface DeviceRecord {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface RoomRecord {
+  /** The 22-character room code: the secret itself, kept only on this device. */
+  code: string;
+  name: string;
+  relayUrl?: string;
+  /** ms since epoch. */
+  lastUsed: number;
+}
+
+export interface Settings {
+  autoCopy: boolean;
+  relayUrl?: string;
+  iceServers?: RTCIceServer[];
+  /** No direct links: everything through the sealed relay fallback. */
+  forceRelay?: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = { autoCopy: false };
+
+let appStore: Store | undefined;
+/** The app's own IndexedDB store, opened on first use; tests pass a store instead. */
+function defaultStore(): Store {
+  appStore ??= idbStore('clipmesh');
+  return appStore;
+}
+
+const DEVICE_KEY = 'device';
+const ROOMS_KEY = 'rooms';
+const SETTINGS_KEY = 'settings';
+const historyKey = (code: string) => `history/${code}`;
+const outboxKey = (code: string) => `outbox/${code}`;
+
+// Read-modify-write steps on one store run one after another, so none is lost.
+const queues = new WeakMap<Store, Promise<unknown>>();
+function serially<T>(store: Store, step: () => Promise<T>): Promise<T> {
+  const next = (queues.get(store) ?? Promise.resolve()).then(step, step);
+  queues.set(store, next);
+  return next;
+}
+
+/** This device's identity, made and stored on first use. */
+export function loadDeviceIdentity(
+  defaultName: string,
+  store = defaultStore(),
+): Promise<DeviceRecord> {
+  return serially(store, async () => {
+    const saved = await store.get<Partial<DeviceRecord>>(DEVICE_KEY);
+    if (isDevice(saved)) return { id: saved.id, key: saved.key, name: saved.name };
+    const device = { ...newDeviceIdentity(), name: clampName(defaultName) };
+    await store.set(DEVICE_KEY, device);
+    return device;
+  });
+}
+
+export function saveDeviceName(name: string, store = defaultStore()): Promise<DeviceRecord> {
+  return serially(store, async () => {
+    const saved = await store.get<DeviceRecord>(DEVICE_KEY);
+    if (!isDevice(saved)) throw new Error('This device has no identity yet.');
+    const device = { ...saved, name: clampName(name) };
+    await store.set(DEVICE_KEY, device);
+    return device;
+  });
+}
+
+/** Rooms, most recently used first. */
+export async function listRooms(store = defaultStore()): Promise<RoomRecord[]> {
+  const saved = await store.get<unknown>(ROOMS_KEY);
+  const rooms = Array.isArray(saved) ? saved.filter(isRoom) : [];
+  return rooms.sort((a, b) => b.lastUsed - a.lastUsed);
+}
+
+/** Adds a room or marks it used (now by default); a name or relay given replaces the saved one. */
+export function rememberRoom(
+  room: { code: string; name?: string; relayUrl?: string; lastUsed?: number },
+  store = defaultStore(),
+): Promise<RoomRecord> {
+  return updateRooms(store, (rooms) => {
+    const saved = rooms.find((r) => r.code === room.code);
+    const record: RoomRecord = {
+      code: room.code,
+      name: clampName(room.name ?? saved?.name ?? 'Room'),
+      lastUsed: room.lastUsed ?? Date.now(),
+    };
+    const relayUrl = room.relayUrl ?? saved?.relayUrl;
+    if (relayUrl !== undefined) record.relayUrl = relayUrl;
+    return { rooms: [record, ...rooms.filter((r) => r.code !== room.code)], result: record };
+  });
+}
+
+export function renameRoom(code: string, name: string, store = defaultStore()): Promise<void> {
+  return updateRooms(store, (rooms) => ({
+    rooms: rooms.map((r) => (r.code === code ? { ...r, name: clampName(name) } : r)),
+    result: undefined,
+  }));
+}
+
+/** Forgets a room with its history and unsent clips. */
+export async function forgetRoom(code: string, store = defaultStore()): Promise<void> {
+  await updateRooms(store, (rooms) => ({
+    rooms: rooms.filter((r) => r.code !== code),
+    result: undefined,
+  }));
+  await Promise.all([store.del(historyKey(code)), store.del(outboxKey(code))]);
+}
+
+export async function loadHistory(code: string, store = defaultStore()): Promise<Clip[]> {
+  return readClips(await store.get<unknown>(historyKey(code)));
+}
+
+export function saveHistory(code: string, clips: Clip[], store = defaultStore()): Promise<void> {
+  return store.set(historyKey(code), clips);
+}
+
+export async function loadSettings(store = defaultStore()): Promise<Settings> {
+  const saved = await store.get<Partial<Settings>>(SETTINGS_KEY);
+  const settings: Settings = { ...DEFAULT_SETTINGS };
+  if (typeof saved?.autoCopy === 'boolean') settings.autoCopy = saved.autoCopy;
+  if (typeof saved?.relayUrl === 'string') settings.relayUrl = saved.relayUrl;
+  if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers;
+  if (typeof saved?.forceRelay === 'boolean') settings.forceRelay = saved.forceRelay;
+  return settings;
+}
+
+export function saveSettings(settings: Settings, store = defaultStore()): Promise<void> {
+  return store.set(SETTINGS_KEY, settings);
+}
+
+/** Clips waiting for a first receipt, per room; every change is written through. */
+export class Outbox {
+  private constructor(
+    private readonly store: Store,
+    private readonly code: string,
+    private clips: Clip[],
+  ) {}
+
+  static async open(code: string, store = defaultStore()): Promise<Outbox> {
+    return new Outbox(store, code, readClips(await store.get<unknown>(outboxKey(code))));
+  }
+
+  /** Oldest first, the order to send in. */
+  list(): Clip[] {
+    return [...this.clips];
+  }
+
+  add(clip: Clip): Promise<void> {
+    if (this.clips.some((c) => c.id === clip.id)) return this.save();
+    this.clips = [...this.clips, clip];
+    return this.save();
+  }
+
+  remove(ids: string[]): Promise<void> {
+    const gone = new Set(ids);
+    this.clips = this.clips.filter((c) => !gone.has(c.id));
+    return this.save();
+  }
+
+  private save(): Promise<void> {
+    // The latest list is written, in order, whatever order callers await in.
+    const clips = this.clips;
+    return serially(this.store, () => this.store.set(outboxKey(this.code), clips));
+  }
+}
+
+/** A room's history and outbox as ClipSync keeps them. */
+export function roomClipStorage(code: string, store = defaultStore()): ClipStorage {
+  return {
+    loadHistory: () => loadHistory(code, store),
+    saveHistory: (clips) => saveHistory(code, clips, store),
+    loadOutbox: async () => readClips(await store.get<unknown>(outboxKey(code))),
+    saveOutbox: (clips) => serially(store, () => store.set(outboxKey(code), clips)),
+  };
+}
+
+function updateRooms<T>(
+  store: Store,
+  change: (rooms: RoomRecord[]) => { rooms: RoomRecord[]; result: T },
+): Promise<T> {
+  return serially(store, async () => {
+    const { rooms, result } = change(await listRooms(store));
+    await store.set(ROOMS_KEY, rooms);
+    return result;
+  });
+}
+
+function readClips(saved: unknown): Clip[] {
+  if (!Array.isArray(saved)) return [];
+  const clips: Clip[] = [];
+  for (const clip of saved) {
+    const message = parsePeerMessage({ t: 'clip', clip });
+    if (message?.t === 'clip') clips.push(message.clip);
+  }
+  return clips;
+}
+
+function isDevice(value: Partial<DeviceRecord> | undefined): value is DeviceRecord {
+  return (
+    typeof value?.id === 'string' &&
+    DEVICE_ID_PATTERN.test(value.id) &&
+    typeof value.key === 'string' &&
+    DEVICE_KEY_PATTERN.test(value.key) &&
+    typeof value.name === 'string'
+  );
+}
+
+function isRoom(value: unknown): value is RoomRecord {
+  const room = value as Partial<RoomRecord> | null;
+  return (
+    typeof room?.code === 'string' &&
+    typeof room.name === 'string' &&
+    typeof room.lastUsed === 'number' &&
+    (room.relayUrl === undefined || typeof room.relayUrl === 'string')
+  );
+}
+
+function clampName(name: string): string {
+  return name.trim().slice(0, MAX_NAME_CHARS);
+}
