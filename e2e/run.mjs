@@ -49,17 +49,16 @@ function signalNumber(signal) {
   return { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal] ?? 1;
 }
 
-const runPlaywright = (env) => run(process.execPath, [playwrightCli, 'test', ...args], env);
+const runPlaywright = () => run(process.execPath, [playwrightCli, 'test', ...args]);
 
 if (process.env[NETNS_MARKER] === '1') {
-  console.log(`e2e: inside a private network namespace (${NETNS_ADDRESS}); running Playwright`);
   runPlaywright();
 } else {
   const isRoot = process.getuid?.() === 0;
   const unshare = findCommand('unshare');
   const ip = findCommand('ip');
   if (isRoot && unshare && ip) {
-    console.log('e2e: root; re-running inside a private network namespace (unshare -n)');
+    console.log(`e2e: as root, inside a private network namespace (unshare -n, ${NETNS_ADDRESS})`);
     const script = namespaceScript(ip);
     const self = fileURLToPath(import.meta.url);
     run(unshare, ['-n', 'sh', '-c', script, 'sh', process.execPath, self, ...args], {
