@@ -30,7 +30,7 @@ export async function renameDevice(name: string): Promise<void> {
   device.value = { ...identity, name };
   session.value?.rename(name);
   try {
-    await saveDeviceName(name);
+    device.value = await saveDeviceName(name);
   } catch (cause) {
     notice.value = `The new name works now but could not be saved: ${errorText(cause)}`;
   }

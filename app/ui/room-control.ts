@@ -39,8 +39,7 @@ function defaultRoomName(): string {
 }
 
 export async function refreshRooms(): Promise<void> {
-  const list = await listRooms();
-  rooms.value = [...list].sort((a, b) => b.lastUsed - a.lastUsed);
+  rooms.value = await listRooms();
 }
 
 function closeShownRoom(): void {

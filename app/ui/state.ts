@@ -2,14 +2,8 @@
 // device-control.ts and auto-copy.ts write them.
 
 import { computed, signal } from '@preact/signals';
-import type { RoomRecord, Settings } from '../core/persist';
+import type { DeviceRecord, RoomRecord, Settings } from '../core/persist';
 import type { RoomSession, RoomState } from '../core/session-types';
-
-export interface Device {
-  id: string;
-  key: string;
-  name: string;
-}
 
 /** The room this page shows. */
 export interface ShownRoom {
@@ -19,7 +13,7 @@ export interface ShownRoom {
   link: string;
 }
 
-export const device = signal<Device | null>(null);
+export const device = signal<DeviceRecord | null>(null);
 export const settings = signal<Settings | null>(null);
 /** Remembered rooms, most recently used first. */
 export const rooms = signal<RoomRecord[]>([]);

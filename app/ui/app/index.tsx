@@ -4,9 +4,8 @@ import { Composer } from '../composer';
 import { CopyLatest } from '../copy-latest';
 import { Devices } from '../devices';
 import { History } from '../history';
+import { Panel } from '../panel';
 import { RoomHeader } from '../room-header';
-import { RoomsPanel } from '../rooms-panel';
-import { SettingsPanel } from '../settings-panel';
 import { room } from '../state';
 import { StatusLine } from '../status-line';
 import styles from './app.module.css';
@@ -32,8 +31,11 @@ export function App() {
           <Devices />
         </div>
         <div class={styles.more}>
-          <RoomsPanel />
-          <SettingsPanel />
+          <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
+          <Panel
+            title="Settings"
+            load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
+          />
         </div>
       </main>
     </div>

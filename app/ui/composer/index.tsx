@@ -1,6 +1,7 @@
 // Where a clip is written (or pasted) and sent to every device in the room.
 
 import { useSignal } from '@preact/signals';
+import { errorText } from '../lib/error-text';
 import { session } from '../state';
 import styles from './composer.module.css';
 
@@ -30,7 +31,7 @@ export function Composer() {
       if (result.ok) text.value = '';
       else error.value = result.error;
     } catch (cause) {
-      error.value = `The clip was not sent: ${cause instanceof Error ? cause.message : String(cause)}`;
+      error.value = `The clip was not sent: ${errorText(cause)}`;
     } finally {
       sending.value = false;
     }

@@ -1,6 +1,7 @@
 // This device's name as the others see it, with a way to change it.
 
 import { useSignal } from '@preact/signals';
+import { MAX_NAME_CHARS } from '../../core/protocol';
 import { renameDevice } from '../device-control';
 import styles from './devices.module.css';
 
@@ -39,7 +40,7 @@ export function DeviceName({ name }: { name: string }) {
       <input
         id="device-name"
         value={draft.value}
-        maxLength={60}
+        maxLength={MAX_NAME_CHARS}
         autocomplete="off"
         // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this field
         autoFocus

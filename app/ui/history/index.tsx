@@ -2,6 +2,7 @@
 
 import { useSignal } from '@preact/signals';
 import { ClipItem } from '../clip-item';
+import { errorText } from '../lib/error-text';
 import { useNow } from '../lib/use-now';
 import { device, peers, roomState, session } from '../state';
 import { Transfers } from '../transfers';
@@ -25,7 +26,7 @@ export function History() {
     try {
       await action();
     } catch (cause) {
-      error.value = `That did not work: ${cause instanceof Error ? cause.message : String(cause)}`;
+      error.value = `That did not work: ${errorText(cause)}`;
     }
   }
 

@@ -10,26 +10,23 @@ import styles from './rooms-panel.module.css';
 export function RoomsPanel() {
   const now = useNow(60_000);
   return (
-    <details class="panel">
-      <summary>Rooms</summary>
-      <div class={styles.body}>
-        <button type="button" class="primary" onClick={() => void showNewRoom()}>
-          New room
-        </button>
-        <JoinForm />
-        {rooms.value.length > 0 && (
-          <ul class={styles.list} aria-label="Remembered rooms">
-            {rooms.value.map((record) => (
-              <RoomEntry
-                key={record.code}
-                record={record}
-                shown={record.code === room.value?.code}
-                now={now}
-              />
-            ))}
-          </ul>
-        )}
-      </div>
-    </details>
+    <div class={styles.body}>
+      <button type="button" class="primary" onClick={() => void showNewRoom()}>
+        New room
+      </button>
+      <JoinForm />
+      {rooms.value.length > 0 && (
+        <ul class={styles.list} aria-label="Remembered rooms">
+          {rooms.value.map((record) => (
+            <RoomEntry
+              key={record.code}
+              record={record}
+              shown={record.code === room.value?.code}
+              now={now}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useSignal } from '@preact/signals';
 import type { RoomRecord } from '../../core/persist';
+import { MAX_NAME_CHARS } from '../../core/protocol';
 import { relativeTime } from '../lib/relative-time';
 import { forgetListedRoom, renameListedRoom, reopenRoom } from '../room-control';
 import styles from './rooms-panel.module.css';
@@ -36,7 +37,7 @@ export function RoomEntry({ record, shown, now }: RoomEntryProps) {
           <input
             id={inputId}
             value={draft.value}
-            maxLength={60}
+            maxLength={MAX_NAME_CHARS}
             onInput={(event) => {
               draft.value = event.currentTarget.value;
             }}

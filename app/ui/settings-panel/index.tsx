@@ -22,61 +22,57 @@ export function SettingsPanel() {
   }
 
   return (
-    <details class="panel">
-      <summary>Settings</summary>
-      <div class={styles.body}>
-        <label class={styles.check}>
+    <div class={styles.body}>
+      <label class={styles.check}>
+        <input
+          type="checkbox"
+          checked={current.autoCopy}
+          onChange={(event) => void updateSettings({ autoCopy: event.currentTarget.checked })}
+        />
+        Auto-copy: put clips from other devices on this clipboard as they arrive (while this page is
+        in front)
+      </label>
+      <label class={styles.check}>
+        <input
+          type="checkbox"
+          checked={current.forceRelay ?? false}
+          onChange={(event) => void updateSettings({ forceRelay: event.currentTarget.checked })}
+        />
+        Force relay (no direct links). Clips stay end-to-end encrypted but travel through the relay.
+      </label>
+      <form
+        class={styles.relay}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void saveRelay();
+        }}
+      >
+        <label for="relay-url">Relay address</label>
+        <div class={styles.row}>
           <input
-            type="checkbox"
-            checked={current.autoCopy}
-            onChange={(event) => void updateSettings({ autoCopy: event.currentTarget.checked })}
+            id="relay-url"
+            type="url"
+            inputMode="url"
+            placeholder={location.origin}
+            value={relayValue}
+            aria-invalid={relayError.value !== null}
+            aria-describedby="relay-hint"
+            onInput={(event) => {
+              relayDraft.value = event.currentTarget.value;
+              relayError.value = null;
+            }}
           />
-          Auto-copy: put clips from other devices on this clipboard as they arrive (while this page
-          is in front)
-        </label>
-        <label class={styles.check}>
-          <input
-            type="checkbox"
-            checked={current.forceRelay ?? false}
-            onChange={(event) => void updateSettings({ forceRelay: event.currentTarget.checked })}
-          />
-          Force relay (no direct links). Clips stay end-to-end encrypted but travel through the
-          relay.
-        </label>
-        <form
-          class={styles.relay}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void saveRelay();
-          }}
-        >
-          <label for="relay-url">Relay address</label>
-          <div class={styles.row}>
-            <input
-              id="relay-url"
-              type="url"
-              inputMode="url"
-              placeholder={location.origin}
-              value={relayValue}
-              aria-invalid={relayError.value !== null}
-              aria-describedby="relay-hint"
-              onInput={(event) => {
-                relayDraft.value = event.currentTarget.value;
-                relayError.value = null;
-              }}
-            />
-            <button type="submit">Save</button>
-          </div>
-          <p id="relay-hint" class={styles.hint}>
-            Leave empty to use this app's own server. Saving reconnects the room.
+          <button type="submit">Save</button>
+        </div>
+        <p id="relay-hint" class={styles.hint}>
+          Leave empty to use this app's own server. Saving reconnects the room.
+        </p>
+        {relayError.value && (
+          <p role="alert" class="error">
+            {relayError.value}
           </p>
-          {relayError.value && (
-            <p role="alert" class="error">
-              {relayError.value}
-            </p>
-          )}
-        </form>
-      </div>
-    </details>
+        )}
+      </form>
+    </div>
   );
 }
