@@ -222,7 +222,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     const detail = await relayError(response);
     if (stopped) return;
     const code = response.status;
-    if (code === STATUS.forbidden) {
+    // 403 also means "origin not allowed"; the contract gives no code, only the words.
+    if (code === STATUS.forbidden && /full/i.test(detail)) {
       full = true;
       status('full', detail);
       retryIn(FULL_RETRY_MS);
@@ -324,11 +325,16 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
       if (to !== undefined) request.to = to;
       let response = await post(request);
       if (response.status === STATUS.tooMany) {
+        await response.body?.cancel();
         // One patient retry absorbs a short burst; a longer wait is the caller's call.
         await wait(Math.min(retryAfterMs(response) ?? 1000, PUBLISH_RETRY_CAP_MS));
         response = await post(request);
       }
-      if (response.ok) return;
+      if (response.ok) {
+        // An unread body holds its connection open.
+        await response.body?.cancel();
+        return;
+      }
       throw new PublishError(await relayError(response), response.status, retryAfterMs(response));
     },
   };
