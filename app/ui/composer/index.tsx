@@ -75,6 +75,7 @@ export function Composer() {
         value={text.value}
         onInput={(event) => {
           text.value = event.currentTarget.value;
+          error.value = null;
         }}
         onKeyDown={onKeyDown}
         aria-describedby="clip-hint"
