@@ -72,13 +72,16 @@ export function RoomEntry({ record, shown, now }: RoomEntryProps) {
         >
           Rename
         </button>
-        <button
-          type="button"
-          aria-label={`Forget ${record.name}`}
-          onClick={() => void forgetListedRoom(record.code)}
-        >
-          Forget
-        </button>
+        {/* The open room keeps writing its history; open another before forgetting it. */}
+        {!shown && (
+          <button
+            type="button"
+            aria-label={`Forget ${record.name}`}
+            onClick={() => void forgetListedRoom(record.code)}
+          >
+            Forget
+          </button>
+        )}
       </span>
     </li>
   );

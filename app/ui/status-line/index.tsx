@@ -1,7 +1,7 @@
 // One line on how the room is doing, plus warnings that need a person's attention.
 
 import { isReachable, statusText } from '../lib/status';
-import { peers, roomError, roomState, session } from '../state';
+import { notice, peers, roomError, roomState, session } from '../state';
 import styles from './status-line.module.css';
 
 const TAMPERING =
@@ -27,6 +27,11 @@ export function StatusLine() {
       {roomError.value && (
         <p role="alert" class="error">
           {roomError.value}
+        </p>
+      )}
+      {notice.value && (
+        <p role="alert" class="warning">
+          {notice.value}
         </p>
       )}
       {state?.tampering && (
