@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRelay, type RelayOptions } from '../../../relay/server';
 import {
   backoffDelay,
   createRelayTransport,
-  parseRelayEvent,
   RELAY_MAX_PAYLOAD,
   type RelayTransportOptions,
-  retryAfterMs,
   type SetTimer,
 } from './sse';
 import { PublishError, type TransportEvent } from './types';
@@ -250,6 +248,26 @@ describe('relay transport against the real relay', () => {
     expect(a.events.at(-1)).toEqual({ type: 'status', status: 'closed' });
   });
 
+  it('tries again at once when the browser says it is back online', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const window = new EventTarget();
+    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+    try {
+      const timers = manualTimers();
+      const a = device(url, 'device-a', { setTimer: timers.setTimer, random: () => 0.999 });
+      await until(() => statuses(a.events).includes('unreachable'));
+      expect(timers.pending.map((t) => t.ms)).toEqual([499]);
+      window.dispatchEvent(new Event('online'));
+      expect(timers.pending.map((t) => t.ms)).toEqual([0]);
+      a.unsubscribe();
+      window.dispatchEvent(new Event('online'));
+      expect(timers.pending).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('stops everything on unsubscribe: the stream, the timers and the events', () =>
     withRelay(async (url) => {
       const a = device(url, 'device-a');
@@ -336,7 +354,7 @@ describe('relay transport without a relay', () => {
   });
 });
 
-describe('backoff and headers', () => {
+describe('backoff', () => {
   it('doubles the ceiling per attempt up to 30 s, jitters below it, and honours a minimum', () => {
     const top = () => 0.999999;
     expect([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n, top))).toEqual([
@@ -344,27 +362,5 @@ describe('backoff and headers', () => {
     ]);
     expect(backoffDelay(5, () => 0)).toBe(0);
     expect(backoffDelay(0, () => 0.5, 2_000)).toBe(2_000);
-  });
-
-  it('reads Retry-After as seconds or as a date', () => {
-    const at = (value: string) =>
-      retryAfterMs(new Response(null, { headers: { 'retry-after': value } }));
-    expect(at('3')).toBe(3_000);
-    expect(at('soon')).toBeUndefined();
-    expect(at(new Date(Date.now() - 1_000).toUTCString())).toBe(0);
-    expect(retryAfterMs(new Response(null))).toBeUndefined();
-  });
-
-  it('checks every relay event shape', () => {
-    const ev = (event: string, data: string) => parseRelayEvent({ event, data, id: '1.1' });
-    expect(ev('members', '{"devices":["device-b"],"resumed":true}')).toEqual({
-      type: 'members',
-      devices: ['device-b'],
-    });
-    expect(ev('members', '{"devices":["bad id"]}')).toBe('members: bad devices');
-    expect(ev('leave', '{"device":"device-b"}')).toEqual({ type: 'leave', device: 'device-b' });
-    expect(ev('message', '{"from":"device-b","payload":7}')).toBe('message: bad from or payload');
-    expect(ev('replaced', '{"reason":"takeover"}')).toEqual({ type: 'replaced' });
-    expect(ev('join', '[]')).toBe('join: bad device');
   });
 });

@@ -3,13 +3,12 @@
 
 import {
   DEFAULT_MAX_BODY_BYTES,
-  DEVICE_ID_PATTERN,
-  type ErrorResponse,
   eventsPath,
   messagesPath,
   type PublishRequest,
   STATUS,
 } from '../../../relay/contract';
+import { parseRelayEvent, relayError, retryAfterMs } from './relay-wire';
 import { createSseParser, type SseEvent } from './sse-parser';
 import {
   PublishError,
@@ -57,63 +56,6 @@ const defaultSetTimer: SetTimer = (fn, ms) => {
   const timer = setTimeout(fn, ms);
   return () => clearTimeout(timer);
 };
-
-/** Retry-After in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
-export function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-async function relayError(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as Partial<ErrorResponse>;
-    if (typeof body.error === 'string' && body.error) return body.error;
-  } catch {
-    // Not JSON (a proxy's error page): fall back to the status below.
-  }
-  return `the relay answered ${response.status}`;
-}
-
-type Parsed = TransportEvent | { type: 'replaced' } | string;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isDevice(value: unknown): value is string {
-  return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
-}
-
-/** Checks one relay event; returns what it means, or why it was dropped. */
-export function parseRelayEvent({ event, data }: SseEvent): Parsed {
-  let body: unknown;
-  try {
-    body = JSON.parse(data);
-  } catch {
-    return `${event}: data is not JSON`;
-  }
-  if (!isRecord(body)) return `${event}: data is not an object`;
-  switch (event) {
-    case 'members':
-      return Array.isArray(body.devices) && body.devices.every(isDevice)
-        ? { type: 'members', devices: body.devices }
-        : 'members: bad devices';
-    case 'join':
-    case 'leave':
-      return isDevice(body.device) ? { type: event, device: body.device } : `${event}: bad device`;
-    case 'message':
-      return isDevice(body.from) && typeof body.payload === 'string'
-        ? { type: 'message', from: body.from, payload: body.payload }
-        : 'message: bad from or payload';
-    case 'replaced':
-      return { type: 'replaced' };
-    default:
-      return `unknown event ${JSON.stringify(event)}`;
-  }
-}
 
 interface Config {
   opts: RelayTransportOptions;

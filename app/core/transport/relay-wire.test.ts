@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseRelayEvent, relayError, retryAfterMs } from './relay-wire';
+
+describe('relay wire', () => {
+  it('reads Retry-After as seconds or as a date', () => {
+    const at = (value: string) =>
+      retryAfterMs(new Response(null, { headers: { 'retry-after': value } }));
+    expect(at('3')).toBe(3_000);
+    expect(at('soon')).toBeUndefined();
+    expect(at(new Date(Date.now() - 1_000).toUTCString())).toBe(0);
+    expect(retryAfterMs(new Response(null))).toBeUndefined();
+  });
+
+  it('checks every relay event shape', () => {
+    const ev = (event: string, data: string) => parseRelayEvent({ event, data, id: '1.1' });
+    expect(ev('members', '{"devices":["device-b"],"resumed":true}')).toEqual({
+      type: 'members',
+      devices: ['device-b'],
+    });
+    expect(ev('members', '{"devices":["bad id"]}')).toBe('members: bad devices');
+    expect(ev('leave', '{"device":"device-b"}')).toEqual({ type: 'leave', device: 'device-b' });
+    expect(ev('message', '{"from":"device-b","payload":7}')).toBe('message: bad from or payload');
+    expect(ev('replaced', '{"reason":"takeover"}')).toEqual({ type: 'replaced' });
+    expect(ev('join', '[]')).toBe('join: bad device');
+  });
+  it('reads the relay words from an error body, or names the status', async () => {
+    const json = new Response('{"error":"room is full"}', { status: 403 });
+    expect(await relayError(json)).toBe('room is full');
+    expect(await relayError(new Response('<html>', { status: 502 }))).toBe(
+      'the relay answered 502',
+    );
+  });
+});
