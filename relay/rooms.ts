@@ -230,5 +230,3 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
     },
   };
 }
-
-export type Rooms<S> = ReturnType<typeof createRooms<S>>;

@@ -103,6 +103,7 @@ function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
 
 export function createRelay(options: RelayOptions = {}): Relay {
   const limits = { ...DEFAULT_LIMITS };
+  // Field by field, so that an option given as undefined keeps its default.
   for (const name of Object.keys(DEFAULT_LIMITS) as (keyof RelayLimits)[]) {
     limits[name] = options[name] ?? DEFAULT_LIMITS[name];
   }
@@ -258,7 +259,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
 
   const server = createServer(handle);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    metrics.rejected('malformed_http');
+    metrics.rejected(error.code === 'ECONNRESET' ? 'client_reset' : 'malformed_http');
     refuseMalformed(error, socket);
   });
   const { tap } = options;
