@@ -47,6 +47,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const maxPayload = options.maxPayload ?? RELAY_MAX_PAYLOAD;
   const rooms = new Map<string, Map<string, Connection>>();
   const taps = new Set<HubTap>();
+  // Cut-off connections, kept so reconnect() can bring them back.
+  const offline = new Set<Connection>();
   const queue: { to: Connection; event: TransportEvent }[] = [];
   let draining = false;
 
@@ -59,10 +61,15 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   }
 
   function drain(): void {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      if (item.to.alive) item.to.handler(item.event);
+    try {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        if (item.to.alive) item.to.handler(item.event);
+      }
+    } finally {
+      // A handler that throws must not stall the hub: the rest goes out on the next turn.
+      draining = queue.length > 0;
+      if (draining) queueMicrotask(drain);
     }
-    draining = false;
   }
 
   function roomOf(conn: Connection): Map<string, Connection> {
@@ -153,9 +160,6 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       taps.delete(fn);
     };
   }
-
-  // Cut-off connections, kept so reconnect() can bring them back.
-  const offline = new Set<Connection>();
 
   return {
     connect(opts) {
