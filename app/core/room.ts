@@ -52,12 +52,15 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   let scheduled = false;
 
   // Many events can land in one tick (a burst of clips); the ui redraws once.
+  // Until the mesh exists (history loads first) there is nothing to show yet.
+  let mesh: Mesh | undefined;
   const changed = (): void => {
-    if (scheduled) return;
+    if (scheduled || !mesh) return;
     scheduled = true;
+    const { health } = mesh;
     queueMicrotask(() => {
       scheduled = false;
-      const { health } = mesh;
+      if (!mesh) return;
       state.set({
         relay: health.relay,
         relayDetail: health.relayDetail,
@@ -74,14 +77,18 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   const sync: ClipSync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
-    link: { reachable: () => mesh.reachable(), send: (id, message) => mesh.send(id, message) },
+    link: {
+      reachable: () => mesh?.reachable() ?? [],
+      send: (id, message) =>
+        mesh ? mesh.send(id, message) : Promise.reject(new Error('not ready')),
+    },
     storage: options.storage ?? roomClipStorage(code),
     onChange: changed,
     onReceived: options.onReceived,
   });
   await sync.load();
 
-  const mesh: Mesh = new Mesh({
+  mesh = new Mesh({
     selfId: identity.id,
     selfName: identity.name,
     transport,
@@ -108,10 +115,10 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     clearHistory: () => sync.clear(),
     rename(name) {
       identity.name = name;
-      mesh.setName(name);
+      mesh?.setName(name);
     },
     close() {
-      mesh.close();
+      mesh?.close();
       void sync.flush();
     },
   };
