@@ -60,6 +60,8 @@ interface Remote {
 }
 
 const TAMPER_WINDOW_MS = 60_000;
+/** How long the device with the larger id waits for the other's offer before offering itself. */
+const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
 /** UTF-16 code units can grow six-fold as escaped JSON (\u0001), so chunks are sized for that. */
 const WORST_CASE_BYTES_PER_CHAR = 6;
@@ -70,6 +72,7 @@ export class Mesh {
   private readonly reassembler = new Reassembler();
   private readonly tamperTimes: number[] = [];
   private inbox: Promise<void> = Promise.resolve();
+  private outgoing: Promise<void> = Promise.resolve();
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
   private frameSeq = 0;
@@ -202,11 +205,43 @@ export class Mesh {
     }
     if (present) remote.present = true;
     remote.lastSeen = Date.now();
-    if (!remote.peer) this.connect(remote);
+    if (!remote.peer && !remote.retryTimer) this.connectLater(remote, 0);
     return remote;
   }
 
+  /**
+   * The device with the smaller id offers first; the other waits a moment for that offer.
+   * Two simultaneous offers are settled by perfect negotiation, but avoiding them saves a
+   * rollback, after which Chromium may never send the candidates of the rolled-back offer.
+   */
+  private connectLater(remote: Remote, delay: number): void {
+    const initiator = this.options.selfId < remote.id;
+    const wait = initiator ? delay : delay + RESPONDER_WAIT_MS;
+    clearTimeout(remote.retryTimer);
+    if (wait === 0) {
+      this.connect(remote);
+      return;
+    }
+    remote.retryTimer = setTimeout(() => {
+      remote.retryTimer = undefined;
+      if (!remote.peer && this.remotes.get(remote.id) === remote) this.connect(remote);
+    }, wait);
+    this.armFallback(remote);
+  }
+
+  /** With no open data channel by then, the device is reached through the relay. */
+  private armFallback(remote: Remote): void {
+    clearTimeout(remote.fallbackTimer);
+    remote.fallbackTimer = setTimeout(() => {
+      if (remote.peer?.isOpen || !remote.present || remote.fallback) return;
+      remote.fallback = true;
+      this.options.onReachable(remote.id);
+      this.options.onChange();
+    }, this.options.fallbackAfterMs ?? 3_000);
+  }
+
   private connect(remote: Remote): void {
+    dropPeer(remote);
     clearTimeout(remote.retryTimer);
     remote.retryTimer = undefined;
     const create = this.options.createPeer ?? ((options: PeerOptions) => new Peer(options));
@@ -223,13 +258,7 @@ export class Mesh {
       onState: (state) => this.onLinkState(remote, peer, state),
     });
     remote.peer = peer;
-    clearTimeout(remote.fallbackTimer);
-    remote.fallbackTimer = setTimeout(() => {
-      if (peer.isOpen || remote.peer !== peer || !remote.present) return;
-      remote.fallback = true;
-      this.options.onReachable(remote.id);
-      this.options.onChange();
-    }, this.options.fallbackAfterMs ?? 3_000);
+    if (!remote.fallback) this.armFallback(remote);
   }
 
   private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
@@ -255,22 +284,18 @@ export class Mesh {
 
   /** A closed link is replaced after a backoff, so two devices do not race each other. */
   private reconnectLater(remote: Remote): void {
-    remote.peer?.close();
-    remote.peer = undefined;
+    dropPeer(remote);
     if (remote.present) remote.fallback = true;
     const delay = Math.min(30_000, 500 * 2 ** remote.retries) * (0.5 + Math.random() / 2);
     remote.retries += 1;
-    clearTimeout(remote.retryTimer);
-    remote.retryTimer = setTimeout(() => {
-      if (!remote.peer && this.remotes.get(remote.id) === remote) this.connect(remote);
-    }, delay);
+    this.connectLater(remote, Math.max(1, delay));
   }
 
   private forget(remote: Remote): void {
     clearTimeout(remote.fallbackTimer);
     clearTimeout(remote.retryTimer);
-    remote.peer?.close();
-    remote.peer = undefined;
+    remote.retryTimer = undefined;
+    dropPeer(remote);
   }
 
   private async onSealed(from: string, payload: string): Promise<void> {
@@ -330,6 +355,7 @@ export class Mesh {
 
   /** A description our connection cannot take (the other side restarted) gets a fresh connection. */
   private async applyDescription(remote: Remote, description: SessionDescription): Promise<void> {
+    if (!remote.peer && description.type === 'offer') this.connect(remote);
     const peer = remote.peer;
     if (!peer) return;
     try {
@@ -376,7 +402,14 @@ export class Mesh {
     this.options.onMessage(from, message);
   }
 
-  private async signal(signal: Signal): Promise<void> {
+  /** Signals leave one at a time, so a candidate never overtakes its description. */
+  private signal(signal: Signal): Promise<void> {
+    const sent = this.outgoing.then(() => this.publish(signal));
+    this.outgoing = sent;
+    return sent;
+  }
+
+  private async publish(signal: Signal): Promise<void> {
     try {
       const payload = await this.options.sealer.seal(signal);
       await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
@@ -399,6 +432,13 @@ export class Mesh {
     this.health.dropped += 1;
     this.options.onChange();
   }
+}
+
+/** Detaches first, so the old link's 'closed' is not taken for a new failure. */
+function dropPeer(remote: Remote): void {
+  const old = remote.peer;
+  remote.peer = undefined;
+  old?.close();
 }
 
 function isReachable(remote: Remote): boolean {

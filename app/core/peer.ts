@@ -33,6 +33,7 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 /** How long 'disconnected' may last before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2_000;
+const MAX_EARLY_CANDIDATES = 64;
 
 export class Peer implements PeerLink {
   readonly pc: RTCPeerConnection;
@@ -42,6 +43,8 @@ export class Peer implements PeerLink {
   private settingAnswer = false;
   private state: LinkState = 'connecting';
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Candidates that came before the description they belong to. */
+  private early: Candidate[] = [];
 
   constructor(private readonly options: PeerOptions) {
     this.pc = new RTCPeerConnection({
@@ -86,6 +89,7 @@ export class Peer implements PeerLink {
     } finally {
       this.settingAnswer = false;
     }
+    for (const candidate of this.early.splice(0)) await this.handleCandidate(candidate);
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendLocalDescription();
@@ -93,6 +97,10 @@ export class Peer implements PeerLink {
   }
 
   async handleCandidate(candidate: Candidate): Promise<void> {
+    if (!this.pc.remoteDescription) {
+      if (this.early.length < MAX_EARLY_CANDIDATES) this.early.push(candidate);
+      return;
+    }
     try {
       await this.pc.addIceCandidate(candidate);
     } catch (error) {
