@@ -1,0 +1,703 @@
+// Relay load benchmark: starts dist/relay.mjs on loopback, holds 10k SSE subscribers in rooms
+// of 2 to 4 devices, publishes at a fixed rate for a fixed time, then reports memory per
+// subscriber, accepted publishes per second and fan-out latency. Loopback only, bounded, and
+// it stops by itself. Usage: node bench/relay.mjs [--subscribers N] [--rate N] [--duration S]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_FILE = `${REPO_ROOT}bench/results/relay.json`;
+const HARD_STOP_MS = 170_000;
+const FD_LIMIT = 20_000;
+// Each 127.0.0.x source address has its own ~28k ephemeral ports and its own per-IP quota.
+const SOURCE_ADDRESS_COUNT = 16;
+const ROOM_SIZES = [2, 3, 4];
+// Connects in flight at once: stays under the relay's listen backlog (Node's default is 511).
+const CONNECT_WINDOW = 200;
+const QUIET_CPU_PERCENT = 25;
+const QUIET_WAIT_MS = 60_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    relay: { type: 'string', default: `${REPO_ROOT}dist/relay.mjs` },
+    subscribers: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '5250' },
+    duration: { type: 'string', default: '20' },
+    'publish-connections': { type: 'string', default: '64' },
+    'broadcast-share': { type: 'string', default: '0.5' },
+    'payload-bytes': { type: 'string', default: '256' },
+  },
+});
+const SUBSCRIBERS = Number(opts.subscribers);
+const RATE = Number(opts.rate);
+const DURATION_S = Number(opts.duration);
+const PUBLISH_CONNECTIONS = Number(opts['publish-connections']);
+const BROADCAST_SHARE = Number(opts['broadcast-share']);
+const PAYLOAD_BYTES = Number(opts['payload-bytes']);
+
+const WARM_UP_DEVICES = 60;
+
+/**
+ * The relay limits this load would hit, raised just past it (warm-up rooms stay for their grace
+ * period). The per-device publish rate keeps its default: random senders stay far below it.
+ */
+function relayFlags(roomCount) {
+  const streams = SUBSCRIBERS + WARM_UP_DEVICES;
+  return [
+    ['--max-connections', streams],
+    ['--max-connections-per-ip', Math.ceil(streams / SOURCE_ADDRESS_COUNT)],
+    ['--max-rooms', roomCount + WARM_UP_DEVICES],
+  ].flatMap(([flag, value]) => [flag, String(value)]);
+}
+
+const TARGETS = {
+  subscribers: { min: 10_000 },
+  rss_kib_per_subscriber: { max: 16 },
+  publish_per_s: { min: 5000 },
+  fanout_p50_ms: { max: 1 },
+  fanout_p99_ms: { max: 10 },
+  errors: { max: 0 },
+};
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sourceAddress = (i) => `127.0.0.${2 + (i % SOURCE_ADDRESS_COUNT)}`;
+
+const errors = {
+  subscribe_failed: 0,
+  subscriber_dropped: 0,
+  publish_rejected: 0,
+  publish_socket_errors: 0,
+  deliveries_lost: 0,
+};
+/** @type {Record<string, number>} */
+const rejectedByStatus = {};
+let stopping = false;
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.stack ?? error}`);
+  process.exit(1);
+});
+
+async function main() {
+  if (reexecForLoad()) return;
+  if (!existsSync(opts.relay)) {
+    throw new Error(`${opts.relay} is missing: run \`npm run build:relay\` first.`);
+  }
+  const hardStop = setTimeout(() => {
+    console.error(`bench: hard stop after ${HARD_STOP_MS / 1000} s`);
+    process.exit(2);
+  }, HARD_STOP_MS);
+  hardStop.unref();
+
+  const otherCpuBefore = await waitForQuietMachine();
+  const rooms = planRooms(SUBSCRIBERS);
+  const flags = relayFlags(rooms.length);
+  const relay = await startRelay(flags);
+  console.log(`relay pid ${relay.pid} on port ${relay.port}; ${rooms.length} rooms`);
+
+  await warmUp(relay.port);
+  const rssIdle = await settledRssKib(relay.pid);
+
+  const connectStart = nowMs();
+  const subscribers = await subscribeAll(relay.port, rooms);
+  const connectSeconds = (nowMs() - connectStart) / 1000;
+  const rssHeld = await settledRssKib(relay.pid);
+  console.log(`${subscribers.held()} subscribers held after ${connectSeconds.toFixed(1)} s`);
+
+  const load = await publishLoad(relay, rooms);
+  const rssAfterLoad = readRssKib(relay.pid);
+  const metrics = parseMetrics(await fetchText(relay.port, '/metrics'));
+
+  const held = subscribers.held();
+  stopping = true;
+  relay.kill();
+  errors.subscriber_dropped += subscribers.dropped();
+  errors.deliveries_lost = Math.max(0, load.expectedDeliveries - subscribers.received());
+  const memory = { rssIdle, rssHeld, rssAfterLoad };
+  const setup = { flags, rooms, connectSeconds, otherCpuBefore };
+  const results = summarize(held, memory, load, subscribers, metrics, setup);
+  mkdirSync(`${REPO_ROOT}bench/results`, { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  console.log(`wrote ${RESULTS_FILE}`);
+  process.exit(0);
+}
+
+/** The figures with targets first, then what a reader needs to judge them. */
+function summarize(held, memory, load, subscribers, metrics, setup) {
+  const { rssIdle, rssHeld, rssAfterLoad } = memory;
+  const { flags, rooms, connectSeconds, otherCpuBefore } = setup;
+  const otherCpu = load.machineCpuPercent - load.relayCpuPercent - load.benchCpuPercent;
+  return {
+    subscribers: held,
+    rss_kib_per_subscriber: round((rssHeld - rssIdle) / Math.max(held, 1), 2),
+    publish_per_s: round(load.accepted / load.seconds, 0),
+    fanout_p50_ms: round(percentile(subscribers.latencies(), 0.5), 3),
+    fanout_p99_ms: round(percentile(subscribers.latencies(), 0.99), 3),
+    errors: Object.values(errors).reduce((sum, n) => sum + n, 0),
+    context: {
+      date: new Date().toISOString(),
+      node: process.version,
+      relay: opts.relay,
+      relay_flags: flags,
+      rooms: rooms.length,
+      room_sizes: ROOM_SIZES,
+      source_addresses: `127.0.0.2-127.0.0.${1 + SOURCE_ADDRESS_COUNT}`,
+      connect_seconds: round(connectSeconds, 1),
+      rss_kib_idle: rssIdle,
+      rss_kib_held: rssHeld,
+      rss_kib_after_load: rssAfterLoad,
+      publish_offered_per_s: RATE,
+      publish_seconds: round(load.seconds, 1),
+      publish_connections: PUBLISH_CONNECTIONS,
+      publishes_accepted: load.accepted,
+      broadcast_share: BROADCAST_SHARE,
+      payload_bytes: PAYLOAD_BYTES,
+      deliveries_expected: load.expectedDeliveries,
+      deliveries_received: subscribers.received(),
+      delivered_field_mismatches: load.deliveredMismatches,
+      latency_samples: subscribers.latencies().length,
+      relay_cpu_percent: load.relayCpuPercent,
+      bench_cpu_percent: load.benchCpuPercent,
+      machine_cpu_percent: load.machineCpuPercent,
+      machine_cores: availableParallelism(),
+      other_cpu_percent_before: otherCpuBefore,
+      other_cpu_percent: Math.max(0, otherCpu),
+      bench_event_loop_p99_ms: load.loopDelayP99Ms,
+      errors_by_kind: errors,
+      rejected_by_status: rejectedByStatus,
+      relay_metrics: metrics,
+    },
+  };
+}
+
+/**
+ * Other work on the machine skews every figure here, so wait a little for it to calm down.
+ * Returns the busy percentage (of all cores, 100 per core) seen last.
+ */
+async function waitForQuietMachine() {
+  let busy = 0;
+  for (let waited = 0; waited < QUIET_WAIT_MS; waited += 1000) {
+    const before = readMachineCpuSeconds();
+    await sleep(1000);
+    busy = Math.round(100 * (readMachineCpuSeconds() - before));
+    if (busy <= QUIET_CPU_PERCENT) return busy;
+    if (waited === 0) console.log(`machine busy (${busy}% CPU in other processes); waiting`);
+  }
+  console.log(`machine still busy (${busy}% CPU); going on, figures will be pessimistic`);
+  return busy;
+}
+
+/**
+ * Runs this script again under `ulimit -n` (Node cannot raise its own fd limit) and with a
+ * larger young generation: fewer scavenges of the generator's heap, which would otherwise add
+ * their pauses to the fan-out latency it measures.
+ */
+function reexecForLoad() {
+  if (process.env.CLIPMESH_BENCH_REEXEC) return false;
+  const command = `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`;
+  const node = [process.execPath, '--max-semi-space-size=64'];
+  const child = spawn('sh', ['-c', command, ...node, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, CLIPMESH_BENCH_REEXEC: '1' },
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+  return true;
+}
+
+/** Spawns the relay with a raised fd limit and resolves once it logs its listening URL. */
+async function startRelay(flags) {
+  const args = [opts.relay, '--port', '0', '--host', '127.0.0.1', ...flags];
+  const command = `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`;
+  // `exec` keeps the pid, so /proc/<pid> is the relay's own.
+  const child = spawn('sh', ['-c', command, process.execPath, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+  let tail = '';
+  const record = (text) => {
+    tail = (tail + text).slice(-4000);
+  };
+  child.stderr.on('data', (chunk) => record(chunk.toString()));
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`relay exited mid-run (code ${code}, signal ${signal})\n${tail}`);
+    process.exit(1);
+  });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not listen:\n${tail}`)), 10_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      record(`${line}\n`);
+      const url = /"msg":"listening".*"url":"([^"]+)"/.exec(line)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve(Number(new URL(url).port));
+    });
+  });
+  return { pid: child.pid, port, kill: () => child.kill('SIGKILL') };
+}
+
+/** Median RSS over two seconds: the relay's heap grows and shrinks with garbage collection. */
+async function settledRssKib(pid) {
+  await sleep(1000);
+  const samples = [];
+  for (let i = 0; i < 9; i++) {
+    samples.push(readRssKib(pid));
+    await sleep(250);
+  }
+  return percentile(samples, 0.5);
+}
+
+function readRssKib(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+}
+
+/** Busy CPU seconds of the whole machine, to show what else competed for the cores. */
+function readMachineCpuSeconds() {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/ +/).slice(1).map(Number);
+  const total = ticks.reduce((sum, n) => sum + n, 0);
+  // idle and iowait are the 4th and 5th columns, in clock ticks of 1/100 s.
+  return (total - ticks[3] - ticks[4]) / 100;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function readCpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * @typedef {{ id: string, devices: { id: string, key: string }[] }} Room
+ * Rooms of 2, 3 and 4 devices in turn; the last ones absorb the remainder.
+ */
+function planRooms(subscriberCount, prefix = 'benchroom') {
+  /** @type {Room[]} */
+  const rooms = [];
+  let device = 0;
+  for (let remaining = subscriberCount; remaining > 0; ) {
+    const cycle = ROOM_SIZES[rooms.length % ROOM_SIZES.length];
+    const size = remaining <= 4 ? remaining : Math.min(cycle, remaining - 2);
+    const devices = [];
+    for (let i = 0; i < size; i++, device++) {
+      const n = String(device).padStart(8, '0');
+      devices.push({ id: `${prefix}dev${n}`, key: `${prefix}key${n}secret` });
+    }
+    rooms.push({ id: `${prefix}${String(rooms.length).padStart(8, '0')}`, devices });
+    remaining -= size;
+  }
+  return rooms;
+}
+
+/** Exercises both code paths once, so JIT code and pools count as idle memory. */
+async function warmUp(port) {
+  const rooms = planRooms(WARM_UP_DEVICES, 'warmroom');
+  const subscribers = await subscribeAll(port, rooms);
+  const load = publishers(port, rooms, 8, () => {});
+  for (let i = 0; i < 1000; i++) {
+    while (!load.trySend()) await sleep(1);
+  }
+  await load.drain();
+  load.close();
+  subscribers.close();
+}
+
+/**
+ * Incremental HTTP/1.1 response reader over latin1 text (one char per byte), so chunk sizes
+ * and Content-Length count correctly. Handles keep-alive: responses follow one another.
+ */
+function responseReader({ onHead, onData, onEnd }) {
+  let buffer = '';
+  /** @type {'head' | 'sized' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailer' | 'until-close'} */
+  let state = 'head';
+  let left = 0;
+
+  const takeLine = () => {
+    const end = buffer.indexOf('\r\n');
+    if (end < 0) return undefined;
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 2);
+    return line;
+  };
+
+  const readHead = () => {
+    const end = buffer.indexOf('\r\n\r\n');
+    if (end < 0) return false;
+    const head = buffer.slice(0, end);
+    buffer = buffer.slice(end + 4);
+    onHead(Number(head.slice(9, 12)));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    left = length ? Number(length[1]) : 0;
+    if (/\r\ntransfer-encoding: *chunked/i.test(head)) state = 'chunk-size';
+    else if (!length) state = 'until-close';
+    else if (left > 0) state = 'sized';
+    else onEnd();
+    return true;
+  };
+
+  const readBody = () => {
+    const take = Math.min(left, buffer.length);
+    onData(buffer.slice(0, take));
+    buffer = buffer.slice(take);
+    left -= take;
+    if (left > 0) return false;
+    if (state === 'chunk-data') state = 'chunk-end';
+    else {
+      state = 'head';
+      onEnd();
+    }
+    return true;
+  };
+
+  const readChunkLine = () => {
+    const line = takeLine();
+    if (line === undefined) return false;
+    if (state === 'chunk-end') state = 'chunk-size';
+    else if (state === 'chunk-size') {
+      left = Number.parseInt(line, 16);
+      state = left > 0 ? 'chunk-data' : 'trailer';
+    } else if (line === '') {
+      state = 'head';
+      onEnd();
+    }
+    return true;
+  };
+
+  return (text) => {
+    buffer += text;
+    let progress = true;
+    while (progress && buffer.length > 0) {
+      if (state === 'head') progress = readHead();
+      else if (state === 'sized' || state === 'chunk-data') progress = readBody();
+      else if (state === 'until-close') {
+        onData(buffer);
+        buffer = '';
+      } else progress = readChunkLine();
+    }
+  };
+}
+
+/** Minimal SSE parser: only `event:` and `data:` matter here; comments are keep-alives. */
+function sseReader(onEvent) {
+  let buffer = '';
+  return (text) => {
+    buffer += text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data += line.slice(line[5] === ' ' ? 6 : 5);
+      }
+      if (data) onEvent(event, data);
+    }
+  };
+}
+
+/** Opens one SSE stream per device, a window of connects at a time, and tracks deliveries. */
+async function subscribeAll(port, rooms) {
+  const devices = rooms.flatMap((room) => room.devices.map((device) => ({ room, device })));
+  /** @type {net.Socket[]} */
+  const sockets = [];
+  /** @type {number[]} */
+  const latencies = [];
+  let held = 0;
+  let dropped = 0;
+  let received = 0;
+
+  const onMessage = (data) => {
+    // Only the send time leading the payload matters; no need to parse the whole JSON.
+    const start = data.indexOf('"payload":"') + 11;
+    const sentAt = Number(data.slice(start, data.indexOf('_', start)));
+    received++;
+    latencies.push(nowMs() - sentAt / 1000);
+  };
+
+  const open = ({ room, device }, index) =>
+    new Promise((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1', localAddress: sourceAddress(index) });
+      sockets.push(socket);
+      socket.setEncoding('latin1');
+      let answered = false;
+      let ok = false;
+      const sse = sseReader((event, data) => {
+        if (event === 'message') onMessage(data);
+        else if (event === 'replaced') socket.destroy();
+      });
+      socket.on(
+        'data',
+        responseReader({
+          onHead: (status) => {
+            answered = true;
+            ok = status === 200;
+            if (ok) held++;
+            else errors.subscribe_failed++;
+            resolve();
+          },
+          onData: (text) => ok && sse(text),
+          onEnd: () => socket.destroy(),
+        }),
+      );
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        if (!answered) {
+          errors.subscribe_failed++;
+          return resolve();
+        }
+        if (!ok) return;
+        held--;
+        if (!stopping) dropped++;
+      });
+      const query = `device=${device.id}&key=${device.key}`;
+      socket.write(
+        `GET /v1/rooms/${room.id}/events?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+          'Accept: text/event-stream\r\nConnection: keep-alive\r\n\r\n',
+      );
+    });
+
+  let next = 0;
+  const worker = async () => {
+    while (next < devices.length) {
+      const index = next++;
+      await open(devices[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECT_WINDOW }, worker));
+  return {
+    held: () => held,
+    dropped: () => dropped,
+    received: () => received,
+    latencies: () => latencies,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+/**
+ * A pool of keep-alive connections for POSTs, one request in flight on each.
+ * `trySend` publishes from a random device of a random room, or returns false when all are busy.
+ */
+function publishers(port, rooms, count, onAccepted) {
+  const padding = 'A'.repeat(PAYLOAD_BYTES);
+  const pool = Array.from({ length: count }, (_, i) => publishConnection(port, i, onAccepted));
+  return {
+    trySend() {
+      const connection = pool.find((c) => c.idle());
+      if (!connection) return false;
+      const room = rooms[Math.floor(Math.random() * rooms.length)];
+      const from = Math.floor(Math.random() * room.devices.length);
+      const sender = room.devices[from];
+      const broadcast = Math.random() < BROADCAST_SHARE;
+      const shift = 1 + Math.floor(Math.random() * (room.devices.length - 1));
+      const to = broadcast ? undefined : room.devices[(from + shift) % room.devices.length].id;
+      // The payload is opaque to the relay: the send time leads, padding keeps it realistic.
+      const sentAt = `${Math.round(nowMs() * 1000)}_`;
+      const payload = sentAt + padding.slice(sentAt.length);
+      const body = JSON.stringify({ device: sender.id, key: sender.key, to, payload });
+      connection.send(room.id, body, broadcast ? room.devices.length - 1 : 1);
+      return true;
+    },
+    async drain() {
+      for (let waited = 0; waited < 5000 && pool.some((c) => !c.idle()); waited += 10) {
+        await sleep(10);
+      }
+    },
+    close: () => {
+      for (const c of pool) c.close();
+    },
+  };
+}
+
+function publishConnection(port, index, onAccepted) {
+  let socket;
+  let closed = false;
+  let busy = false;
+  let expected = 0;
+  let status = 0;
+  let body = '';
+  const connect = () => {
+    socket = net.connect({ port, host: '127.0.0.1', localAddress: sourceAddress(index) });
+    socket.setEncoding('latin1');
+    socket.setNoDelay(true);
+    socket.on(
+      'data',
+      responseReader({
+        onHead: (code) => {
+          status = code;
+          body = '';
+        },
+        onData: (text) => {
+          body += text;
+        },
+        onEnd: () => {
+          busy = false;
+          if (status === 202) return onAccepted(expected, JSON.parse(body).delivered);
+          errors.publish_rejected++;
+          rejectedByStatus[status] = (rejectedByStatus[status] ?? 0) + 1;
+        },
+      }),
+    );
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (stopping || closed) return;
+      // A keep-alive socket closed by the server is reopened; a request lost with it counts.
+      if (busy) errors.publish_socket_errors++;
+      busy = false;
+      connect();
+    });
+  };
+  connect();
+  return {
+    idle: () => !busy,
+    send(room, json, deliveries) {
+      busy = true;
+      expected = deliveries;
+      socket.write(
+        `POST /v1/rooms/${room}/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
+      );
+    },
+    close() {
+      closed = true;
+      socket.destroy();
+    },
+  };
+}
+
+/** Publishes at RATE per second for DURATION_S, open loop, paced by a 1 ms tick. */
+async function publishLoad(relay, rooms) {
+  let accepted = 0;
+  let expectedDeliveries = 0;
+  let deliveredMismatches = 0;
+  const load = publishers(relay.port, rooms, PUBLISH_CONNECTIONS, (expected, delivered) => {
+    accepted++;
+    expectedDeliveries += expected;
+    if (delivered !== expected) deliveredMismatches++;
+  });
+  await sleep(200);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const relayCpuStart = readCpuSeconds(relay.pid);
+  const machineCpuStart = readMachineCpuSeconds();
+  const benchCpuStart = process.cpuUsage();
+  const start = nowMs();
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = nowMs() - start;
+      if (elapsed >= DURATION_S * 1000) {
+        clearInterval(tick);
+        return resolve();
+      }
+      // Catch up on what is due; when every connection is busy the relay is the limit.
+      const due = Math.floor((elapsed * RATE) / 1000);
+      while (sent < due && load.trySend()) sent++;
+    }, 1);
+  });
+  await load.drain();
+  const seconds = (nowMs() - start) / 1000;
+  const relayCpu = readCpuSeconds(relay.pid) - relayCpuStart;
+  const machineCpu = readMachineCpuSeconds();
+  const benchCpu = process.cpuUsage(benchCpuStart);
+  loopDelay.disable();
+  // Let the last events arrive before counting what was lost.
+  await sleep(1000);
+  load.close();
+  return {
+    accepted,
+    seconds,
+    expectedDeliveries,
+    deliveredMismatches,
+    relayCpuPercent: round((100 * relayCpu) / seconds, 0),
+    benchCpuPercent: round((benchCpu.user + benchCpu.system) / 1e4 / seconds, 0),
+    // Busy share of all cores (200 = both cores busy), including kernel loopback work.
+    machineCpuPercent: round((100 * (machineCpu - machineCpuStart)) / seconds, 0),
+    loopDelayP99Ms: round(loopDelay.percentile(99) / 1e6, 2),
+  };
+}
+
+function fetchText(port, path) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setEncoding('latin1');
+    let text = '';
+    socket.on(
+      'data',
+      responseReader({
+        onHead: () => {},
+        onData: (chunk) => {
+          text += chunk;
+        },
+        onEnd: () => {
+          socket.destroy();
+          resolve(text);
+        },
+      }),
+    );
+    socket.on('error', reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+/** Prometheus text as `{ 'name{labels}': value }`, for the record. */
+function parseMetrics(text) {
+  const entries = text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const space = line.lastIndexOf(' ');
+      return [line.slice(0, space), Number(line.slice(space + 1))];
+    });
+  return Object.fromEntries(entries);
+}
+
+function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function round(value, digits) {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+function printTable(results) {
+  const rows = Object.entries(TARGETS).map(([metric, target]) => {
+    const value = results[metric];
+    const ok = 'min' in target ? value >= target.min : value <= target.max;
+    const wanted = 'min' in target ? `>= ${target.min}` : `<= ${target.max}`;
+    return [metric, String(value), wanted, ok ? 'ok' : 'MISSED'];
+  });
+  const header = ['metric', 'value', 'target', 'ok?'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  const missed = rows.filter((row) => row[3] !== 'ok').map((row) => row[0]);
+  console.log(missed.length ? `missed: ${missed.join(', ')}` : 'all targets met');
+  const { context } = results;
+  console.log(`errors by kind: ${JSON.stringify(context.errors_by_kind)}`);
+  console.log(
+    `cpu during publishing (100 = one core): relay ${context.relay_cpu_percent}, ` +
+      `bench ${context.bench_cpu_percent}, other processes ${context.other_cpu_percent}`,
+  );
+  if (context.other_cpu_percent > QUIET_CPU_PERCENT) {
+    console.log('WARNING: other processes competed for the cores; rerun on a quiet machine');
+  }
+}
