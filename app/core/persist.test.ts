@@ -12,6 +12,7 @@ import {
   saveDeviceName,
   saveHistory,
   saveSettings,
+  setIdentitySlot,
 } from './persist';
 import type { Clip } from './protocol';
 import { memoryStore } from './storage';
@@ -178,5 +179,24 @@ describe('settings', () => {
     const store = memoryStore();
     await store.set('settings', { autoCopy: 'yes', relayUrl: 5, iceServers: 'x' });
     expect(await loadSettings(store)).toEqual({ autoCopy: false });
+  });
+});
+
+describe('identity slots', () => {
+  it('gives each tab slot its own identity, and slot 0 stays the browser identity', async () => {
+    const store = memoryStore();
+    try {
+      setIdentitySlot(0);
+      const main = await loadDeviceIdentity('Laptop', store);
+      setIdentitySlot(1);
+      const second = await loadDeviceIdentity('Laptop (tab 2)', store);
+      expect(second.id).not.toBe(main.id);
+      expect(second.name).toBe('Laptop (tab 2)');
+      expect(await loadDeviceIdentity('ignored', store)).toEqual(second);
+      setIdentitySlot(0);
+      expect(await loadDeviceIdentity('ignored', store)).toEqual(main);
+    } finally {
+      setIdentitySlot(0);
+    }
   });
 });

@@ -41,6 +41,12 @@ function defaultStore(): Store {
 }
 
 const DEVICE_KEY = 'device';
+let identitySlot = 0;
+/** Tabs of one browser are separate devices, each with the identity of its own slot. */
+export function setIdentitySlot(slot: number): void {
+  identitySlot = slot;
+}
+const deviceKey = () => (identitySlot === 0 ? DEVICE_KEY : `${DEVICE_KEY}/${identitySlot}`);
 const ROOMS_KEY = 'rooms';
 const SETTINGS_KEY = 'settings';
 const historyKey = (code: string) => `history/${code}`;
@@ -60,20 +66,20 @@ export function loadDeviceIdentity(
   store = defaultStore(),
 ): Promise<DeviceRecord> {
   return serially(store, async () => {
-    const saved = await store.get<Partial<DeviceRecord>>(DEVICE_KEY);
+    const saved = await store.get<Partial<DeviceRecord>>(deviceKey());
     if (isDevice(saved)) return { id: saved.id, key: saved.key, name: saved.name };
     const device = { ...newDeviceIdentity(), name: clampName(defaultName) };
-    await store.set(DEVICE_KEY, device);
+    await store.set(deviceKey(), device);
     return device;
   });
 }
 
 export function saveDeviceName(name: string, store = defaultStore()): Promise<DeviceRecord> {
   return serially(store, async () => {
-    const saved = await store.get<DeviceRecord>(DEVICE_KEY);
+    const saved = await store.get<DeviceRecord>(deviceKey());
     if (!isDevice(saved)) throw new Error('This device has no identity yet.');
     const device = { ...saved, name: clampName(name) };
-    await store.set(DEVICE_KEY, device);
+    await store.set(deviceKey(), device);
     return device;
   });
 }

@@ -1,7 +1,14 @@
 // Start-up, this device's name, and settings.
 
 import type { Settings } from '../core/persist';
-import { loadDeviceIdentity, loadSettings, saveDeviceName, saveSettings } from '../core/persist';
+import {
+  loadDeviceIdentity,
+  loadSettings,
+  saveDeviceName,
+  saveSettings,
+  setIdentitySlot,
+} from '../core/persist';
+import { claimTabSlot } from '../core/tab-slot';
 import { defaultDeviceName } from './lib/device-name';
 import { errorText } from './lib/error-text';
 import { followHashChanges, refreshRooms, reopenRoom, showFirstRoom } from './room-control';
@@ -9,8 +16,11 @@ import { device, notice, room, roomError, session, settings } from './state';
 
 export async function start(): Promise<void> {
   try {
+    const slot = await claimTabSlot();
+    setIdentitySlot(slot);
+    const name = defaultDeviceName(navigator.userAgent);
     const [identity, loaded] = await Promise.all([
-      loadDeviceIdentity(defaultDeviceName(navigator.userAgent)),
+      loadDeviceIdentity(slot === 0 ? name : `${name} (tab ${slot + 1})`),
       loadSettings(),
       refreshRooms(),
     ]);
