@@ -5,7 +5,11 @@ import { claimTabSlot } from './tab-slot';
 function fakeLocks(): LockManager {
   const held = new Set<string>();
   return {
-    request: (async (name: string, _options: LockOptions, callback: LockGrantedCallback<unknown>) => {
+    request: (async (
+      name: string,
+      _options: LockOptions,
+      callback: LockGrantedCallback<unknown>,
+    ) => {
       if (held.has(name)) return callback(null);
       held.add(name);
       return callback({ name, mode: 'exclusive' } as Lock);
