@@ -127,6 +127,27 @@ describe('the mesh over the in-memory transport', () => {
     expect(Math.max(...payloads)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
   });
 
+  it('packs plain ASCII, quotes and backslashes included, into pieces that still fit', async () => {
+    const hub = createMemoryHub();
+    const payloads: number[] = [];
+    hub.tap((message) => {
+      payloads.push(message.payload.length);
+      return undefined;
+    });
+    const a = await join(hub, 'device-aaaa');
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'fallback');
+    const text = 'say "hi" \\ path\\to\\file '.repeat(20_000);
+    const clip = { id: 'clip-ascii-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+    payloads.length = 0;
+    await a.mesh.send('device-bbbb', { t: 'clip', clip });
+    await until(() => b.received.length === 1, 'B receives the clip');
+    expect(b.received[0]?.message).toEqual({ t: 'clip', clip });
+    expect(Math.max(...payloads)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
+    // About 3/8 of a payload of text per piece (base64 and escaping), not a sixth of that.
+    expect(payloads.length).toBeLessThan((JSON.stringify(clip).length * 3) / RELAY_MAX_PAYLOAD + 4);
+  });
+
   it('drops tampered payloads, counts them and raises the tampering warning', async () => {
     const hub = createMemoryHub();
     const a = await join(hub, 'device-aaaa');

@@ -63,8 +63,7 @@ const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
-/** UTF-16 code units can grow six-fold as escaped JSON (\u0001), so chunks are sized for that. */
-const WORST_CASE_BYTES_PER_CHAR = 6;
+/** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
@@ -116,11 +115,12 @@ export class Mesh {
     const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
     const peer = remote.peer;
     if (peer?.isOpen) {
-      const chars = charsFor(peer.maxMessageSize);
+      const chars = charsFor(peer.maxMessageSize, text);
       for (const frame of splitFrame(text, chars, frameId)) await peer.send(frame);
       return;
     }
-    const chars = charsFor((this.options.transport.maxPayload * 3) / 4);
+    // Sealed payloads are base64url: 4 characters for every 3 bytes.
+    const chars = charsFor((this.options.transport.maxPayload * 3) / 4, text);
     for (const frame of splitFrame(text, chars, frameId)) {
       const inner = decodePeerFrame(frame);
       if (!inner) throw new Error('Could not frame the message.');
@@ -451,6 +451,12 @@ function stateOf(remote: Remote): PeerState {
   return remote.present ? 'connecting' : 'lost';
 }
 
-function charsFor(maxBytes: number): number {
-  return Math.max(1024, Math.floor((maxBytes - FRAME_OVERHEAD_BYTES) / WORST_CASE_BYTES_PER_CHAR));
+/**
+ * Characters of `json` per piece. The text is JSON already, so it holds no control
+ * characters or lone surrogates: escaping it again at most doubles ASCII (\\, \"), and
+ * anything else is at most 3 bytes of UTF-8 per UTF-16 unit.
+ */
+function charsFor(maxBytes: number, json: string): number {
+  const bytesPerChar = /[\u0080-\uffff]/.test(json) ? 3 : 2;
+  return Math.max(1024, Math.floor((maxBytes - FRAME_OVERHEAD_BYTES) / bytesPerChar));
 }
