@@ -6,6 +6,7 @@ import { Devices } from '../devices';
 import { History } from '../history';
 import { Panel } from '../panel';
 import { RoomHeader } from '../room-header';
+import { ScanButton } from '../scanner';
 import { room } from '../state';
 import { StatusLine } from '../status-line';
 import styles from './app.module.css';
@@ -16,6 +17,7 @@ export function App() {
       <header class={styles.top}>
         <h1 class={styles.title}>clipmesh</h1>
         {room.value && <p class={styles.room}>{room.value.name}</p>}
+        <ScanButton />
       </header>
       <main class={styles.layout}>
         <div class={styles.status}>
