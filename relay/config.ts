@@ -6,6 +6,8 @@ export interface CliConfig extends RelayLimits {
   host: string;
   staticDir?: string;
   tap?: string;
+  cert?: string;
+  key?: string;
   origins: string[];
   connectSrc: string[];
 }
@@ -45,6 +47,20 @@ export const FLAGS: Flag[] = [
     key: 'staticDir',
     kind: 'string',
     help: 'serve the built app from this directory',
+  },
+  {
+    name: 'cert',
+    env: 'CLIPMESH_CERT',
+    key: 'cert',
+    kind: 'string',
+    help: 'TLS certificate (PEM file); with --key, serve https',
+  },
+  {
+    name: 'key',
+    env: 'CLIPMESH_KEY',
+    key: 'key',
+    kind: 'string',
+    help: 'TLS private key (PEM file) for --cert',
   },
   {
     name: 'origins',
@@ -156,6 +172,9 @@ export function parseConfig(
     const text = inline ?? argv[++i];
     if (text === undefined) throw new ConfigError(`--${flag.name} needs a value`);
     assign(flag, text);
+  }
+  if ((config.cert === undefined) !== (config.key === undefined)) {
+    throw new ConfigError('--cert and --key (CLIPMESH_CERT, CLIPMESH_KEY) go together');
   }
   return config;
 }

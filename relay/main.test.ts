@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deviceId, deviceKey, roomId, subscribe } from './harness';
+import { hasOpenssl, makeTestCertificate } from './test-cert';
 
 let bundle = '';
 
@@ -73,5 +74,30 @@ describe('relay command', () => {
     await stream.whenEnded();
     expect(await relay.exited).toBe(0);
     expect(relay.output().stdout).toContain('"msg":"shutting down"');
+  });
+
+  it.skipIf(!hasOpenssl())('with --cert and --key it listens on https', async () => {
+    const { certFile, keyFile } = makeTestCertificate();
+    const relay = run(['--port', '0', '--host', '127.0.0.1', '--cert', certFile, '--key', keyFile]);
+    try {
+      const listening = await relay.line('listening');
+      expect(String(listening.url)).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      relay.child.kill('SIGTERM');
+      await relay.exited;
+    }
+  });
+
+  it('exits 2 naming the flag when the key file cannot be read', async () => {
+    const relay = run([
+      '--port',
+      '0',
+      '--cert',
+      '/nonexistent/c.pem',
+      '--key',
+      '/nonexistent/k.pem',
+    ]);
+    expect(await relay.exited).toBe(2);
+    expect(relay.output().stderr).toContain('--cert: cannot read /nonexistent/c.pem');
   });
 });

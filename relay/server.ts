@@ -6,6 +6,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -34,6 +35,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   log?: Logger;
   /** Sees every byte received and sent on the relay's HTTP sockets. */
   tap?: Tap;
+  /** Serve https with this PEM certificate and key instead of http. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve the built app from this directory. */
   staticDir?: string;
   /** Origins added to the CSP connect-src of the served app. */
@@ -257,13 +260,15 @@ export function createRelay(options: RelayOptions = {}): Relay {
     });
   }
 
-  const server = createServer(handle);
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     metrics.rejected(error.code === 'ECONNRESET' ? 'client_reset' : 'malformed_http');
     refuseMalformed(error, socket);
   });
   const { tap } = options;
-  if (tap) server.on('connection', (socket) => tapSocket(socket, tap));
+  // Under TLS the tap sees the decrypted bytes, as it does the plain ones.
+  const opened = options.tls ? 'secureConnection' : 'connection';
+  if (tap) server.on(opened, (socket) => tapSocket(socket, tap));
 
   function sweep(): void {
     rooms.sweep();
