@@ -56,14 +56,17 @@ async function printWhereToOpen(listening, https) {
   const lines = ['', `clipmesh is running at ${urls.local}`];
   if (urls.lan.length === 0) {
     lines.push('No network address to show a phone (not on a network, or bound to loopback).');
+  } else if (!https) {
+    // Over http on a LAN address a browser withholds WebCrypto, so no room would open there.
+    lines.push(`On the same Wi-Fi: ${urls.lan.join(' or ')}`);
+    lines.push('but phones open rooms only over https: run `npm start -- --https` for them.');
   } else {
     lines.push(`On the same Wi-Fi, open ${urls.lan.join(' or ')}`);
     lines.push("or scan this with the phone's camera:", '');
     lines.push(await QRCode.toString(urls.lan[0], { type: 'terminal', small: true }));
-    if (https)
-      lines.push(
-        'The phone warns once about the certificate: see "Open it on your phone" in README.md.',
-      );
+    lines.push(
+      'The phone warns once about the certificate: see README.md, "Open it on your phone".',
+    );
   }
   console.log(lines.join('\n'));
 }
