@@ -1,0 +1,31 @@
+import { openLink, openNewRoom, scanJoinLink, waitForPeers } from './fixtures/app';
+import { expect, test } from './fixtures/test';
+
+test('with direct links impossible, a 1 MiB clip arrives intact through the sealed relay fallback', async ({
+  relay,
+  devices,
+}) => {
+  const a = await devices.launch('A');
+  const b = await devices.launch('B');
+  await openNewRoom(a, relay.url, { direct: 'off' });
+  await openLink(b, await scanJoinLink(a), { direct: 'off' });
+  await waitForPeers(a, 1, ['relay']);
+  await waitForPeers(b, 1, ['relay']);
+  await expect(a.page.locator('[data-testid="device"][data-state="relay"]')).toContainText(
+    'via relay (end-to-end encrypted)',
+  );
+
+  // Every character class that must survive: emoji, right-to-left, tabs, newlines, quotes.
+  const line = 'clip 📋 עברית\t"quoted" \\ back\n';
+  const text = line.repeat(Math.ceil((1024 * 1024) / line.length)).slice(0, 1024 * 1024);
+  // A person copies it elsewhere and uses Paste & send.
+  await a.page.evaluate((clip) => navigator.clipboard.writeText(clip), text);
+  await a.page.getByRole('button', { name: 'Paste & send' }).click();
+
+  const clip = b.page.locator('[data-testid="clip"]');
+  await expect(clip).toHaveCount(1, { timeout: 30_000 });
+  await clip.getByRole('button', { name: /^Copy clip/ }).click();
+  const copied = await b.page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.length).toBe(text.length);
+  expect(copied === text).toBe(true);
+});
