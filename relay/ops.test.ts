@@ -86,6 +86,34 @@ describe('operations', () => {
     expect(answer.headers.get('access-control-expose-headers')).toBe('Retry-After');
   });
 
+  it('gives API answers and streams nosniff and CORS, but not the page policies', async () => {
+    const { url } = await startRelay();
+    const room = roomId();
+    const origin = { Origin: 'https://app.example' };
+    const stream = await subscribe(url, room, deviceId(), deviceKey(), origin);
+    expect(stream.headers['x-content-type-options']).toBe('nosniff');
+    expect(stream.headers['access-control-allow-origin']).toBe('*');
+    expect(stream.headers['content-security-policy']).toBeUndefined();
+    const a = await join(url, room);
+    const publish = (body: unknown) =>
+      fetch(`${url}/v1/rooms/${room}/messages`, {
+        method: 'POST',
+        headers: { ...origin, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const answers = [
+      await publish({ device: a.device, key: a.key, payload: 'sealed' }),
+      await publish({}),
+      await fetch(`${url}/healthz`, { headers: origin }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([202, 400, 200]);
+    for (const answer of answers) {
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(answer.headers.get('content-security-policy')).toBeNull();
+    }
+  });
+
   it('never logs a payload or a key', async () => {
     const { url, logs } = await startRelay({ publishBurst: 1, publishRate: 0.001 });
     const room = roomId();

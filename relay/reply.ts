@@ -1,6 +1,7 @@
 // JSON answers, and the typed error every refusal is thrown as.
 import type { ServerResponse } from 'node:http';
 import type { ErrorResponse } from './contract';
+import type { HeaderSet } from './headers';
 
 /** A refusal: `reason` is the metrics label, `message` the words the client reads. */
 export class RelayError extends Error {
@@ -8,29 +9,32 @@ export class RelayError extends Error {
     readonly status: number,
     readonly reason: string,
     message: string,
-    readonly headers: Record<string, string> = {},
+    readonly headers: HeaderSet = {},
   ) {
     super(message);
     this.name = 'RelayError';
   }
 }
 
+/** `headers` are the request's shared set (see Cors.api), written in the same writeHead. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: HeaderSet,
+  extra?: HeaderSet,
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...headers,
+    ...extra,
   });
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: RelayError): void {
+export function sendError(res: ServerResponse, error: RelayError, headers: HeaderSet): void {
   const body: ErrorResponse = { error: error.message };
-  sendJson(res, error.status, body, error.headers);
+  sendJson(res, error.status, body, headers, error.headers);
 }

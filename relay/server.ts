@@ -18,7 +18,7 @@ import {
   type PublishResponse,
   ROOM_ID_PATTERN,
 } from './contract';
-import { allowOrigin, PREFLIGHT_HEADERS, securityHeaders } from './headers';
+import { type Cors, corsPolicy, PREFLIGHT_HEADERS, pageHeaders } from './headers';
 import { DEFAULT_LIMITS, type RelayLimits, Tally } from './limits';
 import { jsonLogger, type Logger, shortId } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -58,6 +58,7 @@ export interface Relay {
 }
 
 const API_ROUTE = /^\/v1\/rooms\/([^/]*)\/(events|messages)$/;
+const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 function allowMethods(req: IncomingMessage, ...methods: string[]): void {
   if (methods.includes(req.method ?? '')) return;
@@ -65,13 +66,14 @@ function allowMethods(req: IncomingMessage, ...methods: string[]): void {
   throw new RelayError(405, 'bad_method', `method not allowed; use ${allow}`, { Allow: allow });
 }
 
-function splitUrl(url: string): { path: string; query: URLSearchParams } {
+function splitUrl(url: string): { path: string; search: string } {
   const mark = url.indexOf('?');
-  if (mark < 0) return { path: url, query: new URLSearchParams() };
-  return { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
+  if (mark < 0) return { path: url, search: '' };
+  return { path: url.slice(0, mark), search: url.slice(mark + 1) };
 }
 
-function subscriberParams(req: IncomingMessage, query: URLSearchParams) {
+function subscriberParams(req: IncomingMessage, search: string) {
+  const query = new URLSearchParams(search);
   const device = query.get('device') ?? '';
   const key = query.get('key') ?? '';
   if (!DEVICE_ID_PATTERN.test(device)) {
@@ -112,8 +114,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
   const now = options.now ?? Date.now;
   const log = options.log ?? jsonLogger;
-  const origins = options.origins ?? ['*'];
-  const security = securityHeaders(options.connectSrc ?? []);
+  const corsFor = corsPolicy(options.origins ?? ['*']);
+  const page = pageHeaders(options.connectSrc ?? []);
   const serveStatic = options.staticDir ? createStatic(options.staticDir) : undefined;
   const metrics = createMetrics();
   const streams = new Set<EventStream>();
@@ -139,9 +141,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
     req: IncomingMessage,
     res: ServerResponse,
     roomId: string,
-    query: URLSearchParams,
+    search: string,
+    cors: Cors,
   ): void {
-    const { device, key, lastEventId } = subscriberParams(req, query);
+    const { device, key, lastEventId } = subscriberParams(req, search);
     if (closing) throw new RelayError(503, 'shutting_down', 'relay is shutting down');
     const ip = req.socket.remoteAddress ?? 'unknown';
     if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
@@ -162,7 +165,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     streams.add(stream);
     perIp.add(ip);
     res.on('close', () => unsubscribe(room, stream));
-    stream.open();
+    stream.open(cors.api);
     const members = { devices: joined.devices, resumed: joined.resumed };
     stream.send('members', formatEvent(currentId(room), 'members', members));
     for (const event of joined.missed) stream.send(event.name, event.frame);
@@ -178,7 +181,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     log({ msg: 'unsubscribed', room: shortId(room.id), device: stream.device });
   }
 
-  async function publish(req: IncomingMessage, res: ServerResponse, roomId: string) {
+  async function publish(req: IncomingMessage, res: ServerResponse, roomId: string, cors: Cors) {
     requireJson(req);
     const body = await readBody(req, limits.maxBodyBytes);
     const message = parsePublish(body);
@@ -200,29 +203,29 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     const sent: PublishResponse = rooms.send(room, message.device, message.payload, to);
     metrics.published(body.length);
-    sendJson(res, 202, sent);
+    sendJson(res, 202, sent, cors.api);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    for (const [name, value] of Object.entries(security)) res.setHeader(name, value);
-    const { path, query } = splitUrl(req.url ?? '/');
+  async function route(req: IncomingMessage, res: ServerResponse, cors: Cors): Promise<void> {
+    const { path, search } = splitUrl(req.url ?? '/');
     const api = path.startsWith(`${API_PREFIX}/`);
-    if (!allowOrigin(req, res, origins) && (api || req.method === 'OPTIONS')) {
+    if (!cors.allowed && (api || req.method === 'OPTIONS')) {
       throw new RelayError(403, 'origin_not_allowed', 'origin is not allowed');
     }
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, PREFLIGHT_HEADERS).end();
+      res.writeHead(204, { ...PREFLIGHT_HEADERS, ...cors.api }).end();
       return;
     }
     if (path === HEALTH_PATH) {
       allowMethods(req, 'GET', 'HEAD');
-      sendJson(res, 200, { ok: true, rooms: rooms.size, subscribers: streams.size });
+      const health = { ok: true, rooms: rooms.size, subscribers: streams.size };
+      sendJson(res, 200, health, cors.api);
       return;
     }
     if (path === METRICS_PATH) {
       allowMethods(req, 'GET', 'HEAD');
       const text = metrics.render({ rooms: rooms.size, subscribers: streams.size });
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.writeHead(200, { 'Content-Type': METRICS_TYPE, ...cors.api });
       res.end(text);
       return;
     }
@@ -232,21 +235,22 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     if (action === 'events') {
       allowMethods(req, 'GET');
-      subscribe(req, res, roomId, query);
+      subscribe(req, res, roomId, search, cors);
       return;
     }
     if (action === 'messages') {
       allowMethods(req, 'POST');
-      await publish(req, res, roomId);
+      await publish(req, res, roomId, cors);
       return;
     }
     if (api || !serveStatic) throw new RelayError(404, 'not_found', 'not found');
     allowMethods(req, 'GET', 'HEAD');
-    await serveStatic(req, res, path);
+    await serveStatic(req, res, path, { ...page, ...cors.headers });
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    route(req, res).catch((caught: unknown) => {
+    const cors = corsFor(req);
+    route(req, res, cors).catch((caught: unknown) => {
       const error =
         caught instanceof RelayError
           ? caught
@@ -256,7 +260,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
       metrics.rejected(error.reason);
       log({ level: 'warn', msg: 'refused', status: error.status, reason: error.reason });
       if (res.headersSent || res.destroyed) res.destroy();
-      else sendError(res, error);
+      else sendError(res, error, cors.api);
     });
   }
 

@@ -1,15 +1,16 @@
 // One subscriber's Server-Sent-Events stream: framing, and dropping it when it stops reading.
 import type { ServerResponse } from 'node:http';
 import { type RelayEventName, type RelayEvents, SSE_RETRY_MS } from './contract';
+import type { HeaderSet } from './headers';
 import type { Metrics } from './metrics';
 
-const SSE_HEADERS = {
+export const SSE_HEADERS: HeaderSet = Object.freeze({
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
   // Stops nginx and friends from buffering the stream.
   'X-Accel-Buffering': 'no',
   Connection: 'keep-alive',
-};
+});
 
 export const KEEPALIVE_FRAME = ': keepalive\n\n';
 
@@ -32,16 +33,25 @@ export class EventStream {
     private readonly onStuck: (stream: EventStream) => void,
   ) {}
 
-  open(): void {
-    this.res.writeHead(200, SSE_HEADERS);
+  /** `headers` are the request's own (CORS), added to SSE_HEADERS. */
+  open(headers: HeaderSet): void {
+    this.res.writeHead(200, { ...SSE_HEADERS, ...headers });
     this.res.write(`retry: ${SSE_RETRY_MS}\n\n`);
   }
 
   send(kind: string, frame: string): void {
     const res = this.res;
     if (res.destroyed || res.writableEnded) return;
-    res.write(frame);
-    this.metrics.sent(kind, Buffer.byteLength(frame));
+    const bytes = Buffer.byteLength(frame);
+    const socket = res.socket;
+    // One socket write per frame, where res.write would queue four pieces (size, CRLF, frame,
+    // CRLF) for a writev. res has flushed everything before to this socket, so order holds.
+    if (socket?.writable && res.chunkedEncoding) {
+      socket.write(`${bytes.toString(16)}\r\n${frame}\r\n`);
+    } else {
+      res.write(frame);
+    }
+    this.metrics.sent(kind, bytes);
     // A subscriber that stops reading must not hold memory or stall the others.
     if (res.writableLength > this.maxQueueBytes) {
       res.destroy();

@@ -121,6 +121,8 @@ describe('static hosting', () => {
     const etag = String(head.headers.etag);
     const again = await raw(url, '/sw.js', 'GET', { 'If-None-Match': etag });
     expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['content-security-policy']).toBe(CSP);
     expect((await raw(url, '/', 'POST')).status).toBe(405);
   });
 

@@ -4,6 +4,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { HeaderSet } from './headers';
 import { RelayError } from './reply';
 
 const MIME_TYPES: Record<string, string> = {
@@ -74,6 +75,7 @@ export function createStatic(dir: string) {
     req: IncomingMessage,
     res: ServerResponse,
     rawPath: string,
+    headers: HeaderSet,
   ): Promise<void> {
     const path = safePath(rawPath);
     if (path === undefined) throw new RelayError(400, 'bad_path', 'path is not allowed');
@@ -83,13 +85,17 @@ export function createStatic(dir: string) {
     if (!found) throw notFound();
     const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
     const immutable = relative(root, found.path).startsWith(IMMUTABLE_DIR);
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    const cache = {
+      ...headers,
+      ETag: etag,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
     if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304).end();
+      res.writeHead(304, cache).end();
       return;
     }
     res.writeHead(200, {
+      ...cache,
       'Content-Type': MIME_TYPES[extname(found.path).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': found.size,
       'Last-Modified': new Date(found.mtimeMs).toUTCString(),
