@@ -35,7 +35,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(tooLarge(limit));
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
+    );
     req.on('close', () => {
       if (!req.complete) reject(new RelayError(400, 'aborted', 'request body was cut short'));
     });

@@ -145,6 +145,7 @@ describe('rooms', () => {
     expect(rooms.admit(room, 'z', KEY_A)).toEqual({ ok: false, reason: 'not_bound' });
     expect(rooms.admit(room, 'a', KEY_B)).toEqual({ ok: false, reason: 'wrong_key' });
     expect(rooms.admit(room, 'a', KEY_A).ok).toBe(true);
+    expect(rooms.admit(room, 'a', KEY_B)).toEqual({ ok: false, reason: 'wrong_key' });
     expect(rooms.admit(room, 'a', KEY_A).ok).toBe(true);
     expect(rooms.admit(room, 'a', KEY_A)).toEqual({
       ok: false,

@@ -1,6 +1,6 @@
 // Room state: who is present, which key each device id is bound to, and the replay log.
 // No sockets here; the caller delivers events. Time comes from the injected clock.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type RelayLimits, TokenBucket } from './limits';
 import { formatEvent } from './sse';
 
@@ -65,7 +65,11 @@ export interface RoomsOptions<S> {
   deliver: (subscriber: S, event: RoomEvent) => void;
 }
 
-const hashKey = (key: string): Buffer => createHash('sha256').update(key).digest();
+// Hashed on every publish; the one-shot hash (Node 20.12+) skips building a Hash object.
+const hashKey: (key: string) => Buffer =
+  typeof hash === 'function'
+    ? (key) => hash('sha256', key, 'buffer')
+    : (key) => createHash('sha256').update(key).digest();
 
 const visibleTo = (event: RoomEvent, device: string): boolean =>
   event.from !== device && (event.to === undefined || event.to === device);
