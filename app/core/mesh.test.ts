@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deriveRoomKeys } from './keys';
 import { Mesh } from './mesh';
-import type { PeerLink } from './peer';
+import type { PeerLink, PeerOptions } from './peer';
 import type { PeerMessage } from './protocol';
 import { Sealer } from './sealed';
 import { createMemoryHub, type MemoryHub } from './transport/memory';
@@ -40,7 +40,12 @@ afterEach(() => {
 async function join(
   hub: MemoryHub,
   id: string,
-  options: { secret?: Uint8Array; roomId?: string; maxPeers?: number } = {},
+  options: {
+    secret?: Uint8Array;
+    roomId?: string;
+    maxPeers?: number;
+    createPeer?: (options: PeerOptions) => PeerLink;
+  } = {},
 ): Promise<TestDevice> {
   const keys = await deriveRoomKeys(options.secret ?? SECRET);
   const roomId = options.roomId ?? keys.roomId;
@@ -59,7 +64,7 @@ async function join(
     forceRelay: true,
     fallbackAfterMs: 10,
     maxPeers: options.maxPeers,
-    createPeer: closedLink,
+    createPeer: options.createPeer ?? closedLink,
     onMessage: (from, message) => device.received.push({ from, message }),
     onReachable: (deviceId) => device.reachable.push(deviceId),
     onTransfer: () => {},
@@ -171,6 +176,35 @@ describe('the mesh over the in-memory transport', () => {
     await until(() => a.mesh.health.dropped > 0, 'A drops what it cannot open');
     expect(a.received).toEqual([]);
     expect(a.mesh.devices().find((d) => d.id === 'device-evil')?.name).not.toBe('device-evil name');
+  });
+
+  it('names a newer peer instead of misreading it, and counts garbage frames', async () => {
+    const hub = createMemoryHub();
+    const links: PeerOptions[] = [];
+    const a = await join(hub, 'device-aaaa', {
+      createPeer: (options) => {
+        links.push(options);
+        return closedLink();
+      },
+    });
+    await join(hub, 'device-bbbb');
+    await until(() => links.length > 0, 'A makes a link to B');
+    const frameFromB = (text: string) => links[0]?.onMessage(text);
+
+    frameFromB('{"t":"ack"');
+    frameFromB('<img src=x onerror=alert(1)>');
+    frameFromB(JSON.stringify({ v: 1, t: 'ack', ids: [{ toString: 1 }] }));
+    expect(a.mesh.health.dropped).toBe(3);
+    expect(a.mesh.health.newerVersion).toBe(false);
+
+    frameFromB(JSON.stringify({ v: 2, t: 'clip', clip: { shape: 'unknown to us' } }));
+    expect(a.mesh.health.newerVersion).toBe(true);
+    expect(a.mesh.health.dropped).toBe(3);
+
+    frameFromB(JSON.stringify({ v: 1, t: 'ack', ids: ['clip-0001'] }));
+    expect(a.received).toEqual([
+      { from: 'device-bbbb', message: { t: 'ack', ids: ['clip-0001'] } },
+    ]);
   });
 
   it('ignores devices beyond its cap', async () => {

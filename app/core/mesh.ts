@@ -7,6 +7,7 @@ import {
   decodePeerFrame,
   type PeerMessage,
   PROTOCOL_VERSION,
+  parsePeerMessage,
   parseSignal,
   peekVersion,
   type SessionDescription,
@@ -111,7 +112,7 @@ export class Mesh {
   async send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.remotes.get(deviceId);
     if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
-    const text = JSON.stringify(message);
+    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
     const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
     const peer = remote.peer;
     if (peer?.isOpen) {
@@ -267,7 +268,7 @@ export class Mesh {
       remote.retries = 0;
       remote.fallback = false;
       remote.lastSeen = Date.now();
-      void peer.send(JSON.stringify(this.hello())).catch(() => {});
+      void this.send(remote.id, this.hello()).catch(() => {});
       void peer.route().then((route) => {
         remote.route = route;
         this.options.onChange();
@@ -369,12 +370,28 @@ export class Mesh {
   }
 
   private onFrame(from: string, text: string): void {
-    const message = decodePeerFrame(text);
-    if (!message) {
+    const message = this.readFrame(text);
+    if (message) this.onPeerMessage(from, message);
+  }
+
+  /** A frame from a newer clipmesh is named, not counted as garbage; anything else bad is. */
+  private readFrame(text: string): PeerMessage | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
       this.drop();
-      return;
+      return null;
     }
-    this.onPeerMessage(from, message);
+    const version = peekVersion(value);
+    if (version !== null && version > PROTOCOL_VERSION) {
+      this.health.newerVersion = true;
+      this.options.onChange();
+      return null;
+    }
+    const message = parsePeerMessage(value);
+    if (!message) this.drop();
+    return message;
   }
 
   private onPeerMessage(from: string, message: PeerMessage): void {
@@ -387,9 +404,9 @@ export class Mesh {
         this.options.onTransfer(from, message.id, result.progress.received, result.progress.of);
       } else {
         this.options.onTransfer(from, message.id, message.of, message.of);
-        const whole = decodePeerFrame(result.done);
-        if (whole && whole.t !== 'part') this.onPeerMessage(from, whole);
-        else this.drop();
+        const whole = this.readFrame(result.done);
+        if (whole?.t === 'part') this.drop();
+        else if (whole) this.onPeerMessage(from, whole);
       }
       return;
     }
