@@ -1,10 +1,62 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { iconsPlugin } from './scripts/icons.js';
 
 export default defineConfig({
   root: 'app',
   base: './',
-  plugins: [preact()],
+  plugins: [
+    preact(),
+    iconsPlugin(),
+    VitePWA({
+      // The page registers through app/pwa/bridge.ts: the CSP allows no inline script.
+      injectRegister: false,
+      registerType: 'prompt',
+      manifest: {
+        id: './',
+        name: 'clipmesh',
+        short_name: 'clipmesh',
+        description: 'Move clipboard text between your own devices, peer to peer.',
+        // Relative, so the app also works when served under a sub-path.
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        theme_color: '#f6f7f9',
+        background_color: '#f6f7f9',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: 'icons/maskable-192.png',
+            sizes: '192x192',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+          {
+            src: 'icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+        // GET: the page reads the query itself (app/pwa/share.ts), no service worker POST handler.
+        share_target: {
+          action: './',
+          method: 'GET',
+          params: { title: 'share-title', text: 'share-text', url: 'share-url' },
+        },
+      },
+      includeManifestIcons: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
+        navigateFallback: 'index.html',
+        // The relay's own routes are never app pages; the event stream is never cached.
+        navigateFallbackDenylist: [/\/v1\//, /\/(healthz|metrics)$/],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   build: {
     outDir: '../dist/app',
     emptyOutDir: true,
