@@ -1,10 +1,22 @@
 import { render } from 'preact';
+import { takeShare } from './pwa/share';
+import { watchBrowser } from './pwa/status';
 import { App } from './ui/app';
 import { start } from './ui/device-control';
+import { errorText } from './ui/lib/error-text';
+import { notice } from './ui/state';
 import './ui/app.css';
 
 const root = document.getElementById('root');
 if (root) {
+  takeShare();
+  watchBrowser();
   render(<App />, root);
   void start();
+  // Offline use and updates load after the first render, outside the first bundle.
+  import('./pwa/bridge')
+    .then((bridge) => bridge.registerServiceWorker())
+    .catch((cause: unknown) => {
+      notice.value = `clipmesh will not work offline: ${errorText(cause)}`;
+    });
 }

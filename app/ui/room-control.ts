@@ -9,7 +9,7 @@ import {
   roomCode,
 } from '../core/link';
 import { forgetRoom, listRooms, rememberRoom, renameRoom } from '../core/persist';
-import { openRoom } from '../core/room';
+import { shared } from '../pwa/share';
 import { autoCopy } from './auto-copy';
 import { errorText } from './lib/error-text';
 import { readTestHooks } from './lib/test-hooks';
@@ -74,6 +74,8 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
     });
 
   try {
+    // The mesh and its transports load beside the first render, outside the first bundle.
+    const { openRoom } = await import('../core/room');
     const opened = await openRoom({
       secret,
       relayUrl,
@@ -125,10 +127,12 @@ export async function forgetListedRoom(code: string): Promise<void> {
 }
 
 function installedApp(): boolean {
-  return window.matchMedia('(display-mode: standalone)').matches;
+  // iOS home-screen apps say so through navigator.standalone.
+  const ios = (navigator as { standalone?: boolean }).standalone === true;
+  return ios || window.matchMedia('(display-mode: standalone)').matches;
 }
 
-/** What the page opens first: the room in the link, the last room (installed app), or a new one. */
+/** What the page opens first: the linked room, the last room (installed app, share), or a new one. */
 export async function showFirstRoom(): Promise<void> {
   const fromHash = parseLocationHash(location.hash);
   if (fromHash?.ok) return showRoom(fromHash.secret, fromHash.relayUrl);
@@ -137,7 +141,7 @@ export async function showFirstRoom(): Promise<void> {
     return;
   }
   const last = rooms.value[0];
-  if (installedApp() && last) return reopenRoom(last.code);
+  if ((installedApp() || shared.value !== null) && last) return reopenRoom(last.code);
   return showNewRoom();
 }
 

@@ -4,11 +4,14 @@ import { Composer } from '../composer';
 import { CopyLatest } from '../copy-latest';
 import { Devices } from '../devices';
 import { History } from '../history';
+import { InstallButton } from '../install-button';
 import { Panel } from '../panel';
 import { RoomHeader } from '../room-header';
 import { ScanButton } from '../scanner';
-import { room } from '../state';
+import { ShareLanding } from '../share-landing';
+import { room, roomState } from '../state';
 import { StatusLine } from '../status-line';
+import { UpdatePrompt } from '../update-prompt';
 import styles from './app.module.css';
 
 export function App() {
@@ -18,20 +21,26 @@ export function App() {
         <h1 class={styles.title}>clipmesh</h1>
         {room.value && <p class={styles.room}>{room.value.name}</p>}
         <ScanButton />
+        <InstallButton />
       </header>
       <main class={styles.layout}>
         <div class={styles.status}>
           <StatusLine />
+          <UpdatePrompt />
         </div>
         <div class={styles.clips}>
           <CopyLatest />
+          <ShareLanding />
           <Composer />
           <History />
         </div>
-        <div class={styles.join}>
-          <RoomHeader />
-          <Devices />
-        </div>
+        {/* Shown with the open room's clips, so they appear together and nothing jumps. */}
+        {roomState.value && (
+          <div class={styles.join}>
+            <RoomHeader />
+            <Devices />
+          </div>
+        )}
         <div class={styles.more}>
           <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
           <Panel

@@ -1,6 +1,7 @@
 // Where a clip is written (or pasted) and sent to every device in the room.
 
 import { useSignal } from '@preact/signals';
+import { shared } from '../../pwa/share';
 import { errorText } from '../lib/error-text';
 import { session } from '../state';
 import styles from './composer.module.css';
@@ -17,7 +18,8 @@ async function readClipboard(): Promise<string | null> {
 }
 
 export function Composer() {
-  const text = useSignal('');
+  // Text shared into the app from elsewhere waits here, ready to send.
+  const text = useSignal(shared.peek() ?? '');
   const error = useSignal<string | null>(null);
   const sending = useSignal(false);
 
@@ -28,8 +30,10 @@ export function Composer() {
     error.value = null;
     try {
       const result = await current.send(value);
-      if (result.ok) text.value = '';
-      else error.value = result.error;
+      if (result.ok) {
+        text.value = '';
+        shared.value = null;
+      } else error.value = result.error;
     } catch (cause) {
       error.value = `The clip was not sent: ${errorText(cause)}`;
     } finally {

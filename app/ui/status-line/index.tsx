@@ -1,5 +1,6 @@
 // One line on how the room is doing, plus warnings that need a person's attention.
 
+import { online } from '../../pwa/status';
 import { isReachable, statusText } from '../lib/status';
 import { notice, peers, roomError, roomState, session } from '../state';
 import styles from './status-line.module.css';
@@ -8,10 +9,13 @@ const TAMPERING =
   'Someone may be tampering with signaling for this room. Your clips stay sealed, but connecting may fail.';
 const NEWER_VERSION =
   'Another device runs a newer clipmesh. Reload or update this one to keep syncing.';
+const OFFLINE =
+  'Offline: showing the clips saved on this device. clipmesh reconnects by itself when the network is back.';
 
 function currentStatus(): string {
   const state = roomState.value;
   if (roomError.value) return '';
+  if (!online.value) return OFFLINE;
   if (!session.value || !state) return 'Opening the room…';
   const connected = peers.value.filter((peer) => isReachable(peer.state)).length;
   return statusText(state.relay, connected, state.relayDetail);
