@@ -33,7 +33,14 @@ export interface MeshOptions {
   onMessage(from: string, message: PeerMessage): void;
   /** A device became reachable (direct or through the fallback): time to sync. */
   onReachable(deviceId: string): void;
-  onTransfer(from: string, id: string, done: number, total: number): void;
+  /** Progress of a message moving in pieces, either way. */
+  onTransfer(transfer: {
+    id: string;
+    direction: 'in' | 'out';
+    peer: string;
+    done: number;
+    total: number;
+  }): void;
   /** Anything shown to a person changed. */
   onChange(): void;
 }
@@ -115,18 +122,32 @@ export class Mesh {
     const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
     const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
     const peer = remote.peer;
-    if (peer?.isOpen) {
-      const chars = charsFor(peer.maxMessageSize, text);
-      for (const frame of splitFrame(text, chars, frameId)) await peer.send(frame);
-      return;
-    }
+    const direct = Boolean(peer?.isOpen);
     // Sealed payloads are base64url: 4 characters for every 3 bytes.
-    const chars = charsFor((this.options.transport.maxPayload * 3) / 4, text);
-    for (const frame of splitFrame(text, chars, frameId)) {
-      const inner = decodePeerFrame(frame);
-      if (!inner) throw new Error('Could not frame the message.');
-      await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message: inner });
+    const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
+    const frames = splitFrame(text, charsFor(room, text), frameId);
+    const progress = (done: number) => {
+      if (frames.length > 1) {
+        this.options.onTransfer({
+          id: frameId,
+          direction: 'out',
+          peer: deviceId,
+          done,
+          total: frames.length,
+        });
+      }
+    };
+    for (const [index, frame] of frames.entries()) {
+      if (direct && peer) await peer.send(frame);
+      else await this.sendThroughRelay(deviceId, frame);
+      progress(index + 1);
     }
+  }
+
+  private async sendThroughRelay(deviceId: string, frame: string): Promise<void> {
+    const message = decodePeerFrame(frame);
+    if (!message) throw new Error('Could not frame the message.');
+    await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
   }
 
   close(): void {
@@ -401,9 +422,22 @@ export class Mesh {
       const result = this.reassembler.accept(from, message, Date.now());
       if ('error' in result) this.drop();
       else if ('progress' in result) {
-        this.options.onTransfer(from, message.id, result.progress.received, result.progress.of);
+        const { received, of } = result.progress;
+        this.options.onTransfer({
+          id: message.id,
+          direction: 'in',
+          peer: from,
+          done: received,
+          total: of,
+        });
       } else {
-        this.options.onTransfer(from, message.id, message.of, message.of);
+        this.options.onTransfer({
+          id: message.id,
+          direction: 'in',
+          peer: from,
+          done: message.of,
+          total: message.of,
+        });
         const whole = this.readFrame(result.done);
         if (whole?.t === 'part') this.drop();
         else if (whole) this.onPeerMessage(from, whole);

@@ -98,9 +98,10 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     maxPeers: options.maxPeers,
     onMessage: (from, message) => sync.onMessage(from, message),
     onReachable: (deviceId) => sync.onReachable(deviceId),
-    onTransfer: (from, id, done, total) => {
-      if (done >= total) transfers.delete(id);
-      else transfers.set(id, { id, direction: 'in', peer: from, done, total });
+    onTransfer: (transfer) => {
+      const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
+      if (transfer.done >= transfer.total) transfers.delete(key);
+      else transfers.set(key, transfer);
       changed();
     },
     onChange: changed,
