@@ -1,16 +1,14 @@
-import { openLink, openNewRoom, scanJoinLink, waitForPeers } from './fixtures/app';
+import { pairTwoDevices } from './fixtures/app';
 import { expect, test } from './fixtures/test';
 
 test('with direct links impossible, a 1 MiB clip arrives intact through the sealed relay fallback', async ({
   relay,
   devices,
 }) => {
-  const a = await devices.launch('A');
-  const b = await devices.launch('B');
-  await openNewRoom(a, relay.url, { direct: 'off' });
-  await openLink(b, await scanJoinLink(a), { direct: 'off' });
-  await waitForPeers(a, 1, ['relay']);
-  await waitForPeers(b, 1, ['relay']);
+  const [a, b] = await pairTwoDevices(devices, relay.url, {
+    extra: { direct: 'off' },
+    states: ['relay'],
+  });
   await expect(a.page.locator('[data-testid="device"][data-state="relay"]')).toContainText(
     'via relay (end-to-end encrypted)',
   );

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import {
   openLink,
   openNewRoom,
+  pairTwoDevices,
   scanJoinLink,
   sendClip,
   waitForClip,
-  waitForPeers,
 } from './fixtures/app';
 import { expect, test } from './fixtures/test';
 
@@ -15,12 +15,7 @@ test('clips still flow both ways after the relay process is stopped', async ({
   relay,
   devices,
 }) => {
-  const a = await devices.launch('A');
-  const b = await devices.launch('B');
-  await openNewRoom(a, relay.url);
-  await openLink(b, await scanJoinLink(a));
-  await waitForPeers(a, 1);
-  await waitForPeers(b, 1);
+  const [a, b] = await pairTwoDevices(devices, relay.url);
 
   await relay.kill();
 
@@ -38,12 +33,7 @@ test.describe('the relay is blind', () => {
     relay,
     devices,
   }) => {
-    const a = await devices.launch('A');
-    const b = await devices.launch('B');
-    await openNewRoom(a, relay.url);
-    await openLink(b, await scanJoinLink(a));
-    await waitForPeers(a, 1);
-    await waitForPeers(b, 1);
+    const [a, b] = await pairTwoDevices(devices, relay.url);
 
     const names = await a.page
       .locator('[data-testid="device"] [data-testid="device-name"]')

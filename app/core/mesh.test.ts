@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deriveRoomKeys } from './keys';
 import { Mesh } from './mesh';
 import type { PeerLink, PeerOptions } from './peer';
-import type { PeerMessage } from './protocol';
+import type { Clip, PeerMessage } from './protocol';
 import { Sealer } from './sealed';
 import { createMemoryHub, type MemoryHub } from './transport/memory';
 import { RELAY_MAX_PAYLOAD } from './transport/sse';
@@ -83,6 +83,25 @@ async function until(check: () => boolean, what: string): Promise<void> {
   );
 }
 
+/** Sends one large clip from A to B over the fallback; returns the sealed payload sizes. */
+async function sendLargeClip(
+  text: string,
+): Promise<{ sizes: number[]; clip: Clip; got: PeerMessage | undefined }> {
+  const hub = createMemoryHub();
+  const a = await join(hub, 'device-aaaa');
+  const b = await join(hub, 'device-bbbb');
+  await until(() => a.reachable.includes('device-bbbb'), 'A reaches B through the relay');
+  const sizes: number[] = [];
+  hub.tap((message) => {
+    sizes.push(message.payload.length);
+    return undefined;
+  });
+  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+  await a.mesh.send('device-bbbb', { t: 'clip', clip });
+  await until(() => b.received.length === 1, 'B receives the large clip');
+  return { sizes, clip, got: b.received[0]?.message };
+}
+
 describe('the mesh over the in-memory transport', () => {
   it('devices learn each other and their names through sealed hellos', async () => {
     const hub = createMemoryHub();
@@ -114,43 +133,20 @@ describe('the mesh over the in-memory transport', () => {
   });
 
   it('chunks a large message to fit the relay and reassembles it byte-exact', async () => {
-    const hub = createMemoryHub();
-    const payloads: number[] = [];
-    hub.tap((message) => {
-      payloads.push(message.payload.length);
-      return undefined;
-    });
-    const a = await join(hub, 'device-aaaa');
-    const b = await join(hub, 'device-bbbb');
-    await until(() => a.reachable.includes('device-bbbb'), 'fallback');
-    const text = 'emoji 📋 tab\t newline\n עברית '.repeat(8_000);
-    const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
-    await a.mesh.send('device-bbbb', { t: 'clip', clip });
-    await until(() => b.received.length === 1, 'B receives the large clip');
-    expect(b.received[0]?.message).toEqual({ t: 'clip', clip });
-    expect(payloads.length).toBeGreaterThan(10);
-    expect(Math.max(...payloads)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
+    const { sizes, clip, got } = await sendLargeClip(
+      'emoji 📋 tab\t newline\n עברית '.repeat(8_000),
+    );
+    expect(got).toEqual({ t: 'clip', clip });
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
   });
 
   it('packs plain ASCII, quotes and backslashes included, into pieces that still fit', async () => {
-    const hub = createMemoryHub();
-    const payloads: number[] = [];
-    hub.tap((message) => {
-      payloads.push(message.payload.length);
-      return undefined;
-    });
-    const a = await join(hub, 'device-aaaa');
-    const b = await join(hub, 'device-bbbb');
-    await until(() => a.reachable.includes('device-bbbb'), 'fallback');
-    const text = 'say "hi" \\ path\\to\\file '.repeat(20_000);
-    const clip = { id: 'clip-ascii-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
-    payloads.length = 0;
-    await a.mesh.send('device-bbbb', { t: 'clip', clip });
-    await until(() => b.received.length === 1, 'B receives the clip');
-    expect(b.received[0]?.message).toEqual({ t: 'clip', clip });
-    expect(Math.max(...payloads)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
+    const { sizes, clip, got } = await sendLargeClip('say "hi" \\ path\\to\\file '.repeat(20_000));
+    expect(got).toEqual({ t: 'clip', clip });
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(RELAY_MAX_PAYLOAD);
     // About 3/8 of a payload of text per piece (base64 and escaping), not a sixth of that.
-    expect(payloads.length).toBeLessThan((JSON.stringify(clip).length * 3) / RELAY_MAX_PAYLOAD + 4);
+    expect(sizes.length).toBeLessThan((JSON.stringify(clip).length * 3) / RELAY_MAX_PAYLOAD + 4);
   });
 
   it('drops tampered payloads, counts them and raises the tampering warning', async () => {
