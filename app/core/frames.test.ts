@@ -136,8 +136,10 @@ describe('Reassembler', () => {
     const [fresh, freshEnd] = partsOf(splitFrame('y'.repeat(10), 5, 'frame-new1'));
     reassembler.accept(alice, stale as PartMessage, 1_000);
     reassembler.accept(alice, fresh as PartMessage, 20_000);
-    expect(reassembler.expire(31_000)).toBe(0);
-    expect(reassembler.expire(31_001)).toBe(1);
+    expect(reassembler.expire(31_000)).toEqual([]);
+    expect(reassembler.expire(31_001)).toEqual([
+      { from: alice, id: 'frame-old1', received: 1, of: 2 },
+    ]);
     expect(reassembler.pending).toBe(1);
     expect(reassembler.dropped).toBe(1);
     expect(reassembler.accept(alice, freshEnd as PartMessage, 40_000)).toEqual({

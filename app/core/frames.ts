@@ -54,6 +54,13 @@ export function splitFrame(text: string, maxChars: number, id: string): string[]
   return pieces.map((data, n) => JSON.stringify({ t: 'part', id, n, of: pieces.length, data }));
 }
 
+export interface ExpiredStream {
+  from: string;
+  id: string;
+  received: number;
+  of: number;
+}
+
 interface Stream {
   of: number;
   pieces: (string | undefined)[];
@@ -120,15 +127,15 @@ export class Reassembler {
     return { done };
   }
 
-  /** Frees streams idle longer than the timeout; returns how many. */
-  expire(now: number): number {
-    let freed = 0;
+  /** Frees streams idle longer than the timeout; returns them, so their progress can end. */
+  expire(now: number): ExpiredStream[] {
+    const freed: ExpiredStream[] = [];
     for (const [from, streams] of this.senders) {
       for (const [id, stream] of streams) {
         if (now - stream.touched <= this.timeoutMs) continue;
         this.close(from, id, now);
         this.dropped++;
-        freed++;
+        freed.push({ from, id, received: stream.received, of: stream.of });
       }
     }
     // Insertion order is time order, so the stale ones lead.

@@ -1,7 +1,7 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { Reassembler, splitFrame } from './frames';
+import { Reassembler, STREAM_TIMEOUT_MS, splitFrame } from './frames';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
   decodePeerFrame,
@@ -28,6 +28,8 @@ export interface MeshOptions {
   maxPeers?: number;
   /** A device with no open data channel after this long is reached through the relay. */
   fallbackAfterMs?: number;
+  /** Streams of pieces idle this long are freed (tests shorten it). */
+  partTimeoutMs?: number;
   /** Unit tests pass a link that never opens; the app uses WebRTC. */
   createPeer?(options: PeerOptions): PeerLink;
   onMessage(from: string, message: PeerMessage): void;
@@ -59,6 +61,8 @@ interface Remote {
   lastSeen: number;
   /** Listed by the transport right now. */
   present: boolean;
+  /** Something sealed from it opened: the relay alone cannot make a device appear. */
+  verified: boolean;
   peer?: PeerLink;
   route: 'direct' | 'turn';
   fallback: boolean;
@@ -71,12 +75,14 @@ const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
+/** A negotiation still unsettled after this long lost a description on the way; start over. */
+const NEGOTIATION_TIMEOUT_MS = 10_000;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
   private readonly remotes = new Map<string, Remote>();
-  private readonly reassembler = new Reassembler();
+  private readonly reassembler: Reassembler;
   private readonly tamperTimes: number[] = [];
   private inbox: Promise<void> = Promise.resolve();
   private outgoing: Promise<void> = Promise.resolve();
@@ -91,12 +97,14 @@ export class Mesh {
   };
 
   constructor(private readonly options: MeshOptions) {
+    const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
+    this.reassembler = new Reassembler({ timeoutMs });
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
-    this.sweepTimer = setInterval(() => this.reassembler.expire(Date.now()), 5_000);
+    this.sweepTimer = setInterval(() => this.expireParts(), Math.min(5_000, timeoutMs));
   }
 
   devices(): DeviceView[] {
-    return [...this.remotes.values()].map((remote) => ({
+    return [...this.remotes.values()].filter(isVerified).map((remote) => ({
       id: remote.id,
       name: remote.name,
       state: stateOf(remote),
@@ -219,6 +227,7 @@ export class Mesh {
         name: 'Unnamed device',
         lastSeen: Date.now(),
         present,
+        verified: false,
         route: 'direct',
         fallback: false,
         retries: 0,
@@ -255,7 +264,7 @@ export class Mesh {
   private armFallback(remote: Remote): void {
     clearTimeout(remote.fallbackTimer);
     remote.fallbackTimer = setTimeout(() => {
-      if (remote.peer?.isOpen || !remote.present || remote.fallback) return;
+      if (remote.peer?.isOpen || !remote.present || remote.fallback || !remote.verified) return;
       remote.fallback = true;
       this.options.onReachable(remote.id);
       this.options.onChange();
@@ -281,11 +290,25 @@ export class Mesh {
     });
     remote.peer = peer;
     if (!remote.fallback) this.armFallback(remote);
+    this.watchNegotiation(remote, peer);
+  }
+
+  /**
+   * The offering side starts over when a description never arrived (a relay dropped or
+   * damaged it); the polite side then takes the fresh offer. Slow ICE is left alone.
+   */
+  private watchNegotiation(remote: Remote, peer: PeerLink): void {
+    if (this.options.selfId > remote.id) return;
+    setTimeout(() => {
+      if (remote.peer !== peer || peer.isOpen || !peer.negotiating || !remote.present) return;
+      this.reconnectLater(remote);
+    }, NEGOTIATION_TIMEOUT_MS);
   }
 
   private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
     if (remote.peer !== peer) return;
     if (state === 'open') {
+      remote.verified = true;
       remote.retries = 0;
       remote.fallback = false;
       remote.lastSeen = Date.now();
@@ -342,6 +365,11 @@ export class Mesh {
     }
     const remote = this.touch(from, false);
     if (!remote) return;
+    if (!remote.verified) {
+      remote.verified = true;
+      if (!remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
+      this.options.onChange();
+    }
     try {
       await this.onSignal(remote, signal);
     } catch {
@@ -390,6 +418,19 @@ export class Mesh {
     }
   }
 
+  /** Abandoned streams of pieces are freed, and their progress ends. */
+  private expireParts(): void {
+    for (const stream of this.reassembler.expire(Date.now())) {
+      this.options.onTransfer({
+        id: stream.id,
+        direction: 'in',
+        peer: stream.from,
+        done: stream.of,
+        total: stream.of,
+      });
+    }
+  }
+
   private onFrame(from: string, text: string): void {
     const message = this.readFrame(text);
     if (message) this.onPeerMessage(from, message);
@@ -420,8 +461,11 @@ export class Mesh {
     if (remote) remote.lastSeen = Date.now();
     if (message.t === 'part') {
       const result = this.reassembler.accept(from, message, Date.now());
-      if ('error' in result) this.drop();
-      else if ('progress' in result) {
+      if ('error' in result) {
+        this.drop();
+        // A refused stream is gone: its progress must not linger on screen.
+        this.options.onTransfer({ id: message.id, direction: 'in', peer: from, done: 1, total: 1 });
+      } else if ('progress' in result) {
         const { received, of } = result.progress;
         this.options.onTransfer({
           id: message.id,
@@ -490,6 +534,10 @@ function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
+}
+
+function isVerified(remote: Remote): boolean {
+  return remote.verified;
 }
 
 function isReachable(remote: Remote): boolean {
