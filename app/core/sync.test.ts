@@ -138,3 +138,35 @@ describe('clip sync', () => {
     expect(texts(b.sync)).not.toContain(newest.text);
   });
 });
+
+describe('a hostile peer in sync', () => {
+  it('gets one copy of a clip in flight however often it asks, and no receipts for clips it invents', async () => {
+    const sends: PeerMessage[] = [];
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sync = new ClipSync({
+      selfId: 'device-aaaa',
+      selfName: () => 'A',
+      link: {
+        reachable: () => [],
+        send: async (_to, message) => {
+          sends.push(message);
+          // A backed-up channel: clips stay in flight until released.
+          if (message.t === 'clip') await stalled;
+        },
+      },
+      storage: memoryClipStorage(),
+      onChange: () => {},
+    });
+    const sent = await sync.send('mine');
+    if (!sent.ok) throw new Error(sent.error);
+    for (let i = 0; i < 1000; i++) sync.onMessage('device-evil', { t: 'want', ids: [sent.id] });
+    sync.onMessage('device-evil', { t: 'have', ids: ['invented-0001', sent.id] });
+    sync.onMessage('device-evil', { t: 'ack', ids: ['invented-0002'] });
+    expect(sends.filter((message) => message.t === 'clip')).toHaveLength(1);
+    expect(sync.view().map((clip) => clip.holders)).toEqual([['device-evil']]);
+    release();
+  });
+});

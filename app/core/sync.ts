@@ -40,6 +40,7 @@ export class ClipSync {
   private readonly holders = new Map<string, Set<string>>();
   /** Ids deleted here, so history exchange does not bring them back. */
   private readonly deleted = new Set<string>();
+  private readonly sending = new Set<string>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SyncOptions) {}
@@ -155,11 +156,15 @@ export class ClipSync {
   }
 
   private onClip(from: string, clip: Clip): void {
-    this.hold(from, [clip.id]);
     void this.options.link.send(from, { t: 'ack', ids: [clip.id] }).catch(() => {});
-    if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) return;
-    this.hold(clip.from, [clip.id]);
+    if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
+      this.hold(from, [clip.id]);
+      return;
+    }
     this.history = mergeClips(this.history, [clip], this.cap);
+    this.hold(from, [clip.id]);
+    this.hold(clip.from, [clip.id]);
+    this.forgetEvictedHolders();
     this.scheduleSave();
     this.options.onChange();
     if (clip.from !== this.options.selfId) this.options.onReceived?.(clip);
@@ -171,16 +176,25 @@ export class ClipSync {
     this.options.onChange();
   }
 
+  /** One copy of a clip on its way to a device at a time, however often it is wanted. */
   private async deliver(deviceId: string, clip: Clip): Promise<void> {
+    const key = `${deviceId}\n${clip.id}`;
+    if (this.sending.has(key)) return;
+    this.sending.add(key);
     try {
       await this.options.link.send(deviceId, { t: 'clip', clip });
     } catch {
       // Still in the outbox or history: the next connection delivers it.
+    } finally {
+      this.sending.delete(key);
     }
   }
 
+  /** Receipts are kept for clips in the history only, so a peer's lists cannot grow memory. */
   private hold(deviceId: string, ids: string[]): void {
+    const known = new Set(this.history.map((clip) => clip.id));
     for (const id of ids) {
+      if (!known.has(id)) continue;
       let set = this.holders.get(id);
       if (!set) {
         set = new Set();
@@ -188,6 +202,12 @@ export class ClipSync {
       }
       set.add(deviceId);
     }
+  }
+
+  private forgetEvictedHolders(): void {
+    if (this.holders.size <= this.history.length) return;
+    const known = new Set(this.history.map((clip) => clip.id));
+    for (const id of this.holders.keys()) if (!known.has(id)) this.holders.delete(id);
   }
 
   private async dropFromOutbox(ids: string[]): Promise<void> {
