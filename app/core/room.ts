@@ -26,6 +26,10 @@ export interface OpenRoomOptions {
   /** No direct links: every clip goes through the sealed relay fallback. */
   forceRelay?: boolean;
   maxPeers?: number;
+  /** Meet in this relay room instead of the derived one; sealing still binds the derived id. */
+  relayRoomId?: string;
+  /** Streams of pieces idle this long are freed. */
+  partTimeoutMs?: number;
   /** Tests pass their own; the default is the relay plus BroadcastChannel for sibling tabs. */
   transport?: (options: TransportOptions) => Transport;
   storage?: ClipStorage;
@@ -37,7 +41,11 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   const { roomId, sealKey } = await deriveRoomKeys(options.secret);
   const code = roomCode(options.secret);
   const identity = { ...options.identity };
-  const transportOptions = { roomId, deviceId: identity.id, deviceKey: identity.key };
+  const transportOptions = {
+    roomId: options.relayRoomId ?? roomId,
+    deviceId: identity.id,
+    deviceKey: identity.key,
+  };
   const transport = (options.transport ?? defaultTransport(options.relayUrl))(transportOptions);
   const state = createStore<RoomState>({
     relay: 'connecting',
@@ -96,6 +104,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
+    partTimeoutMs: options.partTimeoutMs,
     onMessage: (from, message) => sync.onMessage(from, message),
     onReachable: (deviceId) => sync.onReachable(deviceId),
     onTransfer: (transfer) => {

@@ -82,6 +82,8 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
       identity,
       iceServers: testHooks.iceServers ?? current.iceServers,
       forceRelay: testHooks.forceRelay || current.forceRelay,
+      relayRoomId: testHooks.relayRoomId,
+      partTimeoutMs: testHooks.partTimeoutMs,
       onReceived: autoCopy,
     });
     if (mine !== generation) {

@@ -17,4 +17,15 @@ describe('readTestHooks', () => {
   it('ignores a relay override that is not http(s)', () => {
     expect(readTestHooks('?relay=javascript:alert(1)').relayUrl).toBeUndefined();
   });
+
+  it('reads a relay room override and a shorter piece timeout, and refuses odd ones', () => {
+    const room = 'A'.repeat(22);
+    expect(readTestHooks(`?relay-room=${room}&part-timeout=2000`)).toEqual({
+      forceRelay: false,
+      relayRoomId: room,
+      partTimeoutMs: 2000,
+    });
+    expect(readTestHooks('?relay-room=../x&part-timeout=10')).toEqual({ forceRelay: false });
+    expect(readTestHooks('?part-timeout=60000')).toEqual({ forceRelay: false });
+  });
 });
