@@ -219,4 +219,18 @@ describe('the mesh over the in-memory transport', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(a.mesh.devices()).toHaveLength(1);
   });
+
+  it('lets made-up joins give way, so a real device still gets in at the cap', async () => {
+    const hub = createMemoryHub();
+    const { roomId } = await deriveRoomKeys(SECRET);
+    const a = await join(hub, 'device-aaaa', { maxPeers: 2 });
+    // Present in the room but never sealing anything, like joins a lying relay makes up.
+    for (const id of ['ghost-0001', 'ghost-0002', 'ghost-0003']) {
+      hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }).subscribe(() => {});
+    }
+    await hub.settled();
+    await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'A reaches B despite the ghosts');
+    expect(a.mesh.devices().map((d) => d.id)).toEqual(['device-bbbb']);
+  });
 });

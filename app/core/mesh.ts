@@ -221,7 +221,7 @@ export class Mesh {
     if (id === this.options.selfId) return undefined;
     let remote = this.remotes.get(id);
     if (!remote) {
-      if (this.remotes.size >= (this.options.maxPeers ?? 8)) return undefined;
+      if (!this.makeRoom()) return undefined;
       remote = {
         id,
         name: 'Unnamed device',
@@ -238,6 +238,22 @@ export class Mesh {
     remote.lastSeen = Date.now();
     if (!remote.peer && !remote.retryTimer) this.connectLater(remote, 0);
     return remote;
+  }
+
+  /**
+   * Proven devices fill the cap; unproven ones (all a relay can make up) give way to each
+   * other, least recently seen first, so made-up joins cannot lock real devices out.
+   */
+  private makeRoom(): boolean {
+    const cap = this.options.maxPeers ?? 8;
+    const all = [...this.remotes.values()];
+    if (all.filter(isVerified).length >= cap) return false;
+    const unproven = all.filter((remote) => !remote.verified);
+    if (unproven.length < cap) return true;
+    const oldest = unproven.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
+    this.forget(oldest);
+    this.remotes.delete(oldest.id);
+    return true;
   }
 
   /**
