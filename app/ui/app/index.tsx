@@ -9,7 +9,7 @@ import { Panel } from '../panel';
 import { RoomHeader } from '../room-header';
 import { ScanButton } from '../scanner';
 import { ShareLanding } from '../share-landing';
-import { room, roomState } from '../state';
+import { room, roomError, roomState } from '../state';
 import { StatusLine } from '../status-line';
 import { UpdatePrompt } from '../update-prompt';
 import styles from './app.module.css';
@@ -19,7 +19,7 @@ export function App() {
     <div class={styles.app}>
       <header class={styles.top}>
         <h1 class={styles.title}>clipmesh</h1>
-        {room.value && <p class={styles.room}>{room.value.name}</p>}
+        <p class={styles.room}>{room.value?.name}</p>
         <ScanButton />
         <InstallButton />
       </header>
@@ -34,20 +34,22 @@ export function App() {
           <Composer />
           <History />
         </div>
-        {/* Shown with the open room's clips, so they appear together and nothing jumps. */}
+        {/* Below the clips, shown with them once the room is open, so nothing jumps down. */}
         {roomState.value && (
           <div class={styles.join}>
             <RoomHeader />
             <Devices />
           </div>
         )}
-        <div class={styles.more}>
-          <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
-          <Panel
-            title="Settings"
-            load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
-          />
-        </div>
+        {(roomState.value || roomError.value) && (
+          <div class={styles.more}>
+            <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
+            <Panel
+              title="Settings"
+              load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
+            />
+          </div>
+        )}
       </main>
     </div>
   );

@@ -16,7 +16,6 @@ export function InstallButton() {
     return (
       <button
         type="button"
-        class={styles.install}
         onClick={() => {
           // An offer can be shown once; the browser fires a new one if the person declines.
           installOffer.value = null;
