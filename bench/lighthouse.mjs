@@ -63,6 +63,11 @@ async function audit(url) {
   }
 }
 
+function describeItem(item) {
+  const text = item.description ?? item.node?.selector ?? item.url ?? JSON.stringify(item);
+  return String(text).slice(0, 160);
+}
+
 /** The audits that cost points, so a missed target says where to look. */
 function failingAudits(lhr) {
   const failing = [];
@@ -70,7 +75,15 @@ function failingAudits(lhr) {
     for (const ref of category.auditRefs) {
       const result = lhr.audits[ref.id];
       if (ref.weight > 0 && result.score !== null && result.score < 1) {
-        failing.push({ category: id, audit: ref.id, score: result.score, title: result.title });
+        // The first few items say what to fix: console messages, shifted elements, long tasks.
+        const items = (result.details?.items ?? []).slice(0, 3).map(describeItem);
+        failing.push({
+          category: id,
+          audit: ref.id,
+          score: result.score,
+          title: result.title,
+          items,
+        });
       }
     }
   }
@@ -129,6 +142,7 @@ async function main() {
     }
     for (const item of failing) {
       console.log(`  ${item.category}: ${item.audit} (${item.score}) ${item.title}`);
+      for (const detail of item.items) console.log(`    ${detail}`);
     }
     console.log(`written to ${relative(REPO_ROOT, RESULTS_FILE)}`);
   } finally {
