@@ -75,6 +75,10 @@ const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
+/** While the relay lists devices that never proved themselves, hello again this often. */
+const HELLO_AGAIN_MS = 15_000;
+/** Devices the relay lists that are remembered at most; made-up joins can be endless. */
+const MAX_LISTED = 64;
 /** A negotiation still unsettled after this long lost a description on the way; start over. */
 const NEGOTIATION_TIMEOUT_MS = 10_000;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
@@ -88,6 +92,9 @@ export class Mesh {
   private outgoing: Promise<void> = Promise.resolve();
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
+  private helloTimer: ReturnType<typeof setInterval>;
+  /** Who the relay says is here, proven or not. */
+  private readonly listed = new Set<string>();
   private frameSeq = 0;
   readonly health: MeshHealth = {
     relay: 'connecting',
@@ -101,6 +108,7 @@ export class Mesh {
     this.reassembler = new Reassembler({ timeoutMs });
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
     this.sweepTimer = setInterval(() => this.expireParts(), Math.min(5_000, timeoutMs));
+    this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
   }
 
   devices(): DeviceView[] {
@@ -161,6 +169,7 @@ export class Mesh {
   close(): void {
     this.unsubscribe();
     clearInterval(this.sweepTimer);
+    clearInterval(this.helloTimer);
     for (const remote of this.remotes.values()) this.forget(remote);
     this.remotes.clear();
   }
@@ -187,6 +196,7 @@ export class Mesh {
         this.onMembers(event.devices);
         break;
       case 'join':
+        this.list(event.device);
         this.touch(event.device, true);
         break;
       case 'leave':
@@ -201,6 +211,8 @@ export class Mesh {
   }
 
   private onMembers(devices: string[]): void {
+    this.listed.clear();
+    for (const id of devices) this.list(id);
     const listed = new Set(devices);
     for (const remote of this.remotes.values()) {
       if (!listed.has(remote.id)) remote.present = false;
@@ -209,11 +221,32 @@ export class Mesh {
   }
 
   private onLeave(id: string): void {
+    this.listed.delete(id);
     const remote = this.remotes.get(id);
     if (!remote) return;
     remote.present = false;
     // A live data channel outlives the relay's view of the device.
     if (!remote.peer?.isOpen) remote.fallback = false;
+  }
+
+  private list(id: string): void {
+    this.listed.delete(id);
+    this.listed.add(id);
+    if (this.listed.size > MAX_LISTED) this.listed.delete(this.listed.values().next().value ?? id);
+  }
+
+  /**
+   * A hello lost to a tampering relay, or a device pushed out by made-up joins, would
+   * otherwise never be heard from again: the first sealed hello that gets through connects.
+   */
+  private helloToUnproven(): void {
+    if (this.health.relay !== 'open') return;
+    const unproven = [...this.listed].some(
+      (id) => id !== this.options.selfId && !this.remotes.get(id)?.verified,
+    );
+    if (unproven) {
+      void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name: this.options.selfName });
+    }
   }
 
   /** Learns of a device, creating its peer connection if needed. */
