@@ -15,6 +15,9 @@ import { combineTransports } from './transport/multi';
 import { createRelayTransport } from './transport/sse';
 import type { Transport, TransportOptions } from './transport/types';
 
+/** The shortest time between two redraws while changes keep coming. */
+const REDRAW_MS = 100;
+
 /** A public STUN server lets devices on different networks find their public addresses. */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
 
@@ -58,28 +61,34 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   });
   const transfers = new Map<string, TransferView>();
   let scheduled = false;
+  let shownAt = Number.NEGATIVE_INFINITY;
 
-  // Many events can land in one tick (a burst of clips); the ui redraws once.
+  // Many events can land in one tick, or in many ticks at once (a burst of clips): the ui
+  // redraws at once after a quiet spell, and at most every REDRAW_MS while they keep coming.
   // Until the mesh exists (history loads first) there is nothing to show yet.
   let mesh: Mesh | undefined;
+  const show = (): void => {
+    scheduled = false;
+    shownAt = performance.now();
+    if (!mesh) return;
+    const { health } = mesh;
+    state.set({
+      relay: health.relay,
+      relayDetail: health.relayDetail,
+      devices: mesh.devices(),
+      history: sync.view(),
+      transfers: [...transfers.values()],
+      tampering: health.tampering,
+      newerVersion: health.newerVersion,
+      dropped: health.dropped,
+    });
+  };
   const changed = (): void => {
     if (scheduled || !mesh) return;
     scheduled = true;
-    const { health } = mesh;
-    queueMicrotask(() => {
-      scheduled = false;
-      if (!mesh) return;
-      state.set({
-        relay: health.relay,
-        relayDetail: health.relayDetail,
-        devices: mesh.devices(),
-        history: sync.view(),
-        transfers: [...transfers.values()],
-        tampering: health.tampering,
-        newerVersion: health.newerVersion,
-        dropped: health.dropped,
-      });
-    });
+    const wait = shownAt + REDRAW_MS - performance.now();
+    if (wait <= 0) queueMicrotask(show);
+    else setTimeout(show, wait);
   };
 
   const sync: ClipSync = new ClipSync({
