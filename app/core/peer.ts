@@ -35,6 +35,8 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 /** How long 'disconnected' may last before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2_000;
+/** An offer still unanswered after this long is sent again: the first may have been lost. */
+const OFFER_RESEND_MS = 5_000;
 const MAX_EARLY_CANDIDATES = 64;
 
 export class Peer implements PeerLink {
@@ -45,6 +47,7 @@ export class Peer implements PeerLink {
   private settingAnswer = false;
   private state: LinkState = 'connecting';
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private resendTimer: ReturnType<typeof setTimeout> | undefined;
   /** Candidates that came before the description they belong to. */
   private early: Candidate[] = [];
 
@@ -66,6 +69,7 @@ export class Peer implements PeerLink {
       if (candidate) options.sendCandidate(toCandidate(candidate));
     };
     this.pc.oniceconnectionstatechange = () => this.watchIce();
+    this.pc.onsignalingstatechange = () => this.watchOffer();
   }
 
   get isOpen(): boolean {
@@ -89,6 +93,8 @@ export class Peer implements PeerLink {
     const collision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && collision;
     if (this.ignoreOffer) return;
+    // A second answer to an offer sent twice: the first already settled it.
+    if (description.type === 'answer' && pc.signalingState === 'stable') return;
     this.settingAnswer = description.type === 'answer';
     try {
       await pc.setRemoteDescription(description);
@@ -141,7 +147,9 @@ export class Peer implements PeerLink {
 
   close(): void {
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.resendTimer);
     this.pc.onnegotiationneeded = null;
+    this.pc.onsignalingstatechange = null;
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;
     this.channel.onclose = null;
@@ -165,6 +173,20 @@ export class Peer implements PeerLink {
     if (local && (local.type === 'offer' || local.type === 'answer')) {
       this.options.sendDescription({ type: local.type, sdp: local.sdp });
     }
+  }
+
+  /**
+   * An offer sent while the other device slept is lost with its stream, and the other
+   * side's own offer then collides with it forever; sent again, it gets through.
+   * The local description carries the candidates gathered so far.
+   */
+  private watchOffer(): void {
+    clearTimeout(this.resendTimer);
+    if (this.pc.signalingState !== 'have-local-offer') return;
+    this.resendTimer = setTimeout(() => {
+      this.sendLocalDescription();
+      this.watchOffer();
+    }, OFFER_RESEND_MS);
   }
 
   private watchIce(): void {
