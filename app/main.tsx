@@ -12,6 +12,9 @@ if (root) {
   takeShare();
   watchBrowser();
   render(<App />, root);
+  // The room's mesh is needed once saved data is read: fetch it meanwhile. A failure shows
+  // where the room opens.
+  import('./core/room').catch(() => undefined);
   void start();
   // Offline use and updates load after the first render, outside the first bundle.
   import('./pwa/bridge')
