@@ -14,7 +14,6 @@ const OTHER_SECRET = new Uint8Array(16).fill(9);
 function closedLink(): PeerLink {
   return {
     isOpen: false,
-    negotiating: false,
     maxMessageSize: 65_536,
     handleDescription: async () => {},
     handleCandidate: async () => {},

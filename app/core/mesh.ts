@@ -79,8 +79,6 @@ const TAMPER_THRESHOLD = 3;
 const HELLO_AGAIN_MS = 15_000;
 /** Devices the relay lists that are remembered at most; made-up joins can be endless. */
 const MAX_LISTED = 64;
-/** A negotiation still unsettled after this long lost a description on the way; start over. */
-const NEGOTIATION_TIMEOUT_MS = 10_000;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
 
@@ -339,19 +337,6 @@ export class Mesh {
     });
     remote.peer = peer;
     if (!remote.fallback) this.armFallback(remote);
-    this.watchNegotiation(remote, peer);
-  }
-
-  /**
-   * The offering side starts over when a description never arrived (a relay dropped or
-   * damaged it); the polite side then takes the fresh offer. Slow ICE is left alone.
-   */
-  private watchNegotiation(remote: Remote, peer: PeerLink): void {
-    if (this.options.selfId > remote.id) return;
-    setTimeout(() => {
-      if (remote.peer !== peer || peer.isOpen || !peer.negotiating || !remote.present) return;
-      this.reconnectLater(remote);
-    }, NEGOTIATION_TIMEOUT_MS);
   }
 
   private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
