@@ -20,8 +20,6 @@ export interface PeerOptions {
 /** What the mesh needs of a link to one device; Peer is the WebRTC one. */
 export interface PeerLink {
   readonly isOpen: boolean;
-  /** An offer or answer is still missing. */
-  readonly negotiating: boolean;
   readonly maxMessageSize: number;
   handleDescription(description: SessionDescription): Promise<void>;
   handleCandidate(candidate: Candidate): Promise<void>;
@@ -74,10 +72,6 @@ export class Peer implements PeerLink {
 
   get isOpen(): boolean {
     return this.channel.readyState === 'open';
-  }
-
-  get negotiating(): boolean {
-    return this.pc.signalingState !== 'stable' && this.pc.signalingState !== 'closed';
   }
 
   /** The largest message the remote end accepts. */
