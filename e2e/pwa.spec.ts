@@ -14,9 +14,13 @@ const STATUS = '[data-testid="status"]';
 
 /** Waits until the service worker is active, which means its precache is complete. */
 async function serviceWorkerReady(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
+  const state = () =>
+    page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return registration?.active?.state ?? 'no active service worker';
+    });
+  // A precache that fails (a file missing from dist/app) leaves no active worker.
+  await expect.poll(state, { message: 'the service worker never became active' }).toBe('activated');
 }
 
 test('after one visit the app opens offline, shows its saved clips and says it is offline', async ({
