@@ -34,8 +34,11 @@ function ownOrigin(url: string): boolean {
   }
 }
 
-function defaultRoomName(): string {
-  return `Room of ${new Date().toLocaleDateString()}`;
+/** "Room of 2026-11-22 14:03": distinct per minute, and no locale data to load at start. */
+function defaultRoomName(now = new Date()): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+  return `Room of ${day} ${two(now.getHours())}:${two(now.getMinutes())}`;
 }
 
 export async function refreshRooms(): Promise<void> {
