@@ -1,6 +1,8 @@
-// Writes the README's screenshots of the real app on a phone. It rewrites committed files, so
-// it runs only when asked: CLIPMESH_SCREENSHOTS=1 node e2e/run.mjs screenshots
+// The README's screenshots of the real app on a phone. Every run takes them into its test
+// output; CLIPMESH_SCREENSHOTS=1 node e2e/run.mjs screenshots rewrites the committed ones.
 import { fileURLToPath } from 'node:url';
+import type { TestInfo } from '@playwright/test';
+import { PNG } from 'pngjs';
 import {
   openLink,
   openNewRoom,
@@ -14,14 +16,19 @@ import type { Device } from './fixtures/device';
 import type { Relay } from './fixtures/relay';
 import { type Devices, expect, test } from './fixtures/test';
 
-const OUT_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+const DOCS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const CLIPS = [
   'https://example.com/tickets/4182',
   'Wi-Fi for guests: clipmesh-guest / tea-kettle-42',
   'The address: 17 Harbour Lane, second floor',
 ];
 
-test.skip(!process.env.CLIPMESH_SCREENSHOTS, 'set CLIPMESH_SCREENSHOTS=1 to rewrite them');
+/** Takes a phone-width screenshot where this run keeps it, and checks it is one. */
+async function screenshot(device: Device, name: string, testInfo: TestInfo): Promise<void> {
+  const path = process.env.CLIPMESH_SCREENSHOTS ? `${DOCS_DIR}${name}` : testInfo.outputPath(name);
+  const png = PNG.sync.read(await device.page.screenshot({ path }));
+  expect(png.width).toBe(390);
+}
 
 /** A phone in a room with a laptop that has sent it a few clips. */
 async function phoneWithClips(
@@ -43,13 +50,19 @@ async function phoneWithClips(
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`a phone with clips from a laptop (${colorScheme})`, async ({ relay, devices }) => {
+  test(`a phone with clips from a laptop (${colorScheme})`, async ({
+    relay,
+    devices,
+  }, testInfo) => {
     const phone = await phoneWithClips(relay, devices, colorScheme);
-    await phone.page.screenshot({ path: `${OUT_DIR}phone-${colorScheme}.png` });
+    await screenshot(phone, `phone-${colorScheme}.png`, testInfo);
   });
 }
 
-test('text shared from another app, waiting in the composer', async ({ relay, devices }) => {
+test('text shared from another app, waiting in the composer', async ({
+  relay,
+  devices,
+}, testInfo) => {
   const phone = await devices.launch('phone');
   await openNewRoom(phone, relay.url);
   await openNewRoom(phone, relay.url);
@@ -57,5 +70,5 @@ test('text shared from another app, waiting in the composer', async ({ relay, de
     withTestParams(`${relay.url}/`, { 'share-text': 'Table for four at 8, booked under Sam' }),
   );
   await expect(phone.page.getByTestId('share-landing')).toBeVisible();
-  await phone.page.screenshot({ path: `${OUT_DIR}phone-share.png` });
+  await screenshot(phone, 'phone-share.png', testInfo);
 });
