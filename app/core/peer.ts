@@ -67,11 +67,14 @@ export class Peer implements PeerLink {
       if (candidate) options.sendCandidate(toCandidate(candidate));
     };
     this.pc.oniceconnectionstatechange = () => this.watchIce();
+    this.pc.onconnectionstatechange = () => this.watchIce();
     this.pc.onsignalingstatechange = () => this.watchOffer();
   }
 
   get isOpen(): boolean {
-    return this.channel.readyState === 'open';
+    // Chromium leaves the channel open when ICE fails (the other device is gone or asleep):
+    // it is no way to reach that device until ICE connects again.
+    return this.channel.readyState === 'open' && this.state !== 'failed';
   }
 
   /** The largest message the remote end accepts. */
@@ -146,6 +149,7 @@ export class Peer implements PeerLink {
     this.pc.onsignalingstatechange = null;
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;
+    this.pc.onconnectionstatechange = null;
     this.channel.onclose = null;
     this.channel.close();
     this.pc.close();
@@ -186,12 +190,13 @@ export class Peer implements PeerLink {
   private watchIce(): void {
     const ice = this.pc.iceConnectionState;
     clearTimeout(this.disconnectTimer);
-    if (ice === 'failed') {
+    // Chromium may report a lost device on connectionState alone, with ICE left 'disconnected'.
+    if (ice === 'failed' || this.pc.connectionState === 'failed') {
       this.setState('failed');
       this.restartIce();
     } else if (ice === 'disconnected') {
       this.disconnectTimer = setTimeout(() => this.restartIce(), DISCONNECTED_GRACE_MS);
-    } else if ((ice === 'connected' || ice === 'completed') && this.isOpen) {
+    } else if ((ice === 'connected' || ice === 'completed') && this.channel.readyState === 'open') {
       this.setState('open');
     }
   }
