@@ -23,9 +23,10 @@ export function Composer() {
   const error = useSignal<string | null>(null);
   const sending = useSignal(false);
 
-  async function send(value: string): Promise<void> {
+  /** Resolves true once the clip is on its way. */
+  async function send(value: string): Promise<boolean> {
     const current = session.value;
-    if (!current || value === '' || sending.value) return;
+    if (!current || value === '' || sending.value) return false;
     sending.value = true;
     error.value = null;
     try {
@@ -33,12 +34,15 @@ export function Composer() {
       if (result.ok) {
         text.value = '';
         shared.value = null;
-      } else error.value = result.error;
+        return true;
+      }
+      error.value = result.error;
     } catch (cause) {
       error.value = `The clip was not sent: ${errorText(cause)}`;
     } finally {
       sending.value = false;
     }
+    return false;
   }
 
   async function pasteAndSend(): Promise<void> {
@@ -51,8 +55,8 @@ export function Composer() {
       error.value = 'The clipboard is empty, or holds no text.';
       return;
     }
-    text.value = pasted;
-    await send(pasted);
+    // Megabytes in the box take seconds to lay out: it gets the text only to fix a failure.
+    if (!(await send(pasted))) text.value = pasted;
   }
 
   function onKeyDown(event: KeyboardEvent): void {
