@@ -81,9 +81,10 @@ export class ClipSync {
     this.history = mergeClips(this.history, [clip], this.cap);
     this.outbox = [...this.outbox, clip];
     this.options.onChange();
+    for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
+    // Saving a large clip takes long; it runs beside delivery, queued before any ack's removal.
     await this.options.storage.saveOutbox(this.outbox);
     this.scheduleSave();
-    for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
     return { ok: true, id: clip.id };
   }
 
