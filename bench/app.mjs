@@ -1,0 +1,212 @@
+// App benchmark: what a person feels. Real Chromium, each device its own browser process,
+// against the built relay serving the built app, inside a private network namespace when
+// root (as the e2e suite). Prints each figure beside its target and writes
+// bench/results/app.json. Usage: npm run build && node bench/app.mjs [--only pair,clip,...]
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { insideNamespace, NETNS_ADDRESS, namespaceCommand } from '../e2e/netns.mjs';
+import { launchDevice, startRelay } from './app/browsers.mjs';
+import {
+  isBusy,
+  machineCpuSeconds,
+  percentile,
+  round,
+  waitForQuietMachine,
+} from './app/machine.mjs';
+import { coldStarts, largeClips, pairOnce, room, smallClips } from './app/scenarios.mjs';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_FILE = `${REPO_ROOT}bench/results/app.json`;
+const HARD_STOP_MS = 420_000;
+const MIB = 1024 * 1024;
+const BURST_CLIPS = 50;
+const SCENARIOS = ['pair', 'clip', 'large', 'fallback', 'three', 'cold'];
+
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string', default: SCENARIOS.join(',') },
+    'quiet-wait': { type: 'string', default: '60' },
+    dist: { type: 'string', default: `${REPO_ROOT}dist` },
+    pairings: { type: 'string', default: '20' },
+    clips: { type: 'string', default: '300' },
+    'fallback-clips': { type: 'string', default: '100' },
+    'three-way-clips': { type: 'string', default: '100' },
+    'cold-starts': { type: 'string', default: '10' },
+  },
+});
+const only = new Set(opts.only.split(','));
+
+const TARGETS = Object.fromEntries(
+  Object.entries({
+    pair_p50_ms: 250,
+    pair_p90_ms: 500,
+    clip_p50_ms: 5,
+    clip_p99_ms: 25,
+    clip_1mib_ms: 150,
+    clip_16mib_ms: 1500,
+    fallback_clip_p50_ms: 15,
+    cold_start_ms: 200,
+    three_way_clip_p50_ms: 8,
+  }).map(([figure, max]) => [figure, { max, text: `≤ ${max}` }]),
+);
+
+const log = (text) => console.log(`bench:app: ${text}`);
+
+main().catch((error) => {
+  console.error(`bench:app failed: ${error.stack ?? error}`);
+  process.exit(1);
+});
+
+async function main() {
+  if (!insideNamespace()) {
+    const namespace = namespaceCommand(fileURLToPath(import.meta.url), process.argv.slice(2));
+    if (!('reason' in namespace)) return reexec(namespace);
+    log(`${namespace.reason}; running on this machine's network (loopback only)`);
+  } else log(`inside a private network namespace (unshare -n, ${NETNS_ADDRESS})`);
+  const hardStop = setTimeout(() => {
+    console.error(`bench:app: hard stop after ${HARD_STOP_MS / 1000} s`);
+    process.exit(2);
+  }, HARD_STOP_MS);
+  hardStop.unref();
+
+  const otherCpuBefore = await waitForQuietMachine(log, 1000 * Number(opts['quiet-wait']));
+  const loadBefore = loadavg().map((n) => round(n, 2));
+  const relay = await startRelay(opts.dist);
+  const [a, b, c] = await Promise.all(['A', 'B', 'C'].map(launchDevice));
+  const version = a.version;
+  const samples = {};
+  const cpu = {};
+  const timed = async (name, step) => {
+    if (!only.has(name)) return;
+    const before = machineCpuSeconds();
+    const started = performance.now();
+    log(`${name}…`);
+    samples[name] = await step();
+    const seconds = (performance.now() - started) / 1000;
+    cpu[name] = round((100 * (machineCpuSeconds() - before)) / seconds, 0);
+    log(`${name} done in ${round(seconds, 1)} s`);
+  };
+
+  try {
+    await timed('pair', async () => {
+      const runs = [];
+      for (let i = 0; i < 2 + Number(opts.pairings); i++)
+        runs.push(await pairOnce(a, b, relay.url));
+      return runs.slice(2);
+    });
+    await timed('clip', async () => {
+      await room([a, b], relay.url);
+      return {
+        paced: await smallClips(a, [b], Number(opts.clips), 20),
+        burst: await smallClips(a, [b], BURST_CLIPS, 0, 0),
+      };
+    });
+    await timed('large', async () => {
+      await room([a, b], relay.url);
+      return {
+        mib1: await largeClips(a, b, MIB, 5, 1),
+        mib16: await largeClips(a, b, 16 * MIB, 3, 0),
+      };
+    });
+    await timed('fallback', async () => {
+      await room([a, b], relay.url, { direct: false });
+      return smallClips(a, [b], Number(opts['fallback-clips']), 10);
+    });
+    await timed('three', async () => {
+      await room([a, b, c], relay.url);
+      return smallClips(a, [b, c], Number(opts['three-way-clips']), 10);
+    });
+    await timed('cold', () => coldStarts(c, relay.url, Number(opts['cold-starts']), 1));
+  } finally {
+    await Promise.all([a, b, c].map((device) => device.close()));
+    relay.stop();
+  }
+
+  const results = summarize(samples, { otherCpuBefore, loadBefore, cpu, version });
+  mkdirSync(`${REPO_ROOT}bench/results`, { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  log(`wrote ${RESULTS_FILE}`);
+  process.exit(0);
+}
+
+function reexec({ command, args, env }) {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
+
+function summarize(samples, { otherCpuBefore, loadBefore, cpu, version }) {
+  const figure = (values, p) => (values ? round(percentile(values, p), 1) : null);
+  const pair = samples.pair?.map((run) => run.pair);
+  const spread = (values) =>
+    values && {
+      runs: values.length,
+      min: figure(values, 0),
+      p50: figure(values, 0.5),
+      p90: figure(values, 0.9),
+      p99: figure(values, 0.99),
+      max: figure(values, 1),
+    };
+  return {
+    pair_p50_ms: figure(pair, 0.5),
+    pair_p90_ms: figure(pair, 0.9),
+    clip_p50_ms: figure(samples.clip?.paced, 0.5),
+    clip_p99_ms: figure(samples.clip?.paced, 0.99),
+    clip_1mib_ms: figure(samples.large?.mib1, 0.5),
+    clip_16mib_ms: figure(samples.large?.mib16, 0.5),
+    fallback_clip_p50_ms: figure(samples.fallback, 0.5),
+    cold_start_ms: figure(samples.cold?.times, 0.5),
+    three_way_clip_p50_ms: figure(samples.three, 0.5),
+    context: {
+      date: new Date().toISOString(),
+      node: process.version,
+      chromium: version,
+      network_namespace: insideNamespace(),
+      other_cpu_percent_before: otherCpuBefore,
+      load_average_before: loadBefore,
+      machine_cpu_percent_by_scenario: cpu,
+      pair: spread(pair),
+      pair_b_page_loaded: spread(samples.pair?.map((run) => run.loaded)),
+      pair_b_qr_shown: spread(samples.pair?.map((run) => run.qr)),
+      pair_b_lists_a: spread(samples.pair?.map((run) => run.listed)),
+      clip: spread(samples.clip?.paced),
+      clip_burst_no_pause: spread(samples.clip?.burst),
+      clip_1mib: spread(samples.large?.mib1),
+      clip_16mib: spread(samples.large?.mib16),
+      fallback_clip: spread(samples.fallback),
+      three_way_clip: spread(samples.three),
+      cold_start: spread(samples.cold?.times),
+      cold_starts_served_by_worker: samples.cold?.servedByWorker,
+    },
+    targets: TARGETS,
+  };
+}
+
+function printTable(results) {
+  const rows = Object.entries(TARGETS).map(([metric, { max }]) => {
+    const value = results[metric];
+    const verdict = value === null ? 'not run' : value <= max ? 'ok' : 'MISSED';
+    return [metric, String(value ?? '-'), TARGETS[metric].text, verdict];
+  });
+  const header = ['metric', 'value', 'target', 'ok?'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  const missed = rows.filter((row) => row[3] === 'MISSED').map((row) => row[0]);
+  console.log(missed.length ? `missed: ${missed.join(', ')}` : 'all targets run were met');
+  const { context } = results;
+  console.log(
+    `cpu: other processes ${context.other_cpu_percent_before}% before start, load average ` +
+      `${context.load_average_before.join(' ')}; machine during each scenario (200 = both cores): ` +
+      JSON.stringify(context.machine_cpu_percent_by_scenario),
+  );
+  if (isBusy(context.other_cpu_percent_before)) {
+    console.log('WARNING: other processes competed for the cores; rerun on a quiet machine');
+  }
+}

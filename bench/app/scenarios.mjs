@@ -1,0 +1,116 @@
+// What a person does, timed: pairing by link, sending clips small and large, over the relay
+// fallback, to two devices at once, and opening the app again. Every figure is a difference
+// of timestamps taken inside the pages; Playwright only paces the steps.
+import {
+  appUrl,
+  clipShownAt,
+  composerReady,
+  pasteAndSend,
+  pressSend,
+  waitForPeers,
+  waitForRoom,
+} from './browsers.mjs';
+import { sleep } from './machine.mjs';
+
+/**
+ * Pause after a clip has arrived before the next Send: a person sending clip after clip,
+ * several a second. `burstClips` sends with no pause, as a script would.
+ */
+const CLIP_GAP_MS = 150;
+const SMALL_CLIP_CHARS = 200;
+
+let markerSeq = 0;
+const nextMarker = (kind) => `${kind}${(markerSeq++).toString(36)}`;
+const smallText = (marker) => {
+  const head = `bench:${marker} `;
+  return head + 'y'.repeat(SMALL_CLIP_CHARS - head.length);
+};
+
+/**
+ * A opens a new room, B opens its join link. Time: B's navigation start to B showing A as
+ * `direct` (its data channel to A open). Each pairing uses fresh profiles (new identities).
+ */
+export async function pairOnce(a, b, base) {
+  await a.open(appUrl(base));
+  const link = await waitForRoom(a);
+  await b.open(link);
+  await waitForPeers(b, 1, 'direct');
+  return b.page.evaluate(() => {
+    const [states] = Object.values(window.__bench.states);
+    const start = performance.timeOrigin;
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      pair: states.direct - start,
+      // Where the time went, from the same navigation start.
+      loaded: nav ? nav.loadEventEnd : Number.NaN,
+      qr: window.__bench.qr - start,
+      listed: Math.min(...Object.values(states)) - start,
+    };
+  });
+}
+
+/** Devices paired in a fresh room, each showing every other in `state`. */
+export async function room(devices, base, { direct = true } = {}) {
+  const [first, ...others] = devices;
+  await first.open(appUrl(base, { direct }));
+  const link = await waitForRoom(first);
+  for (const device of others) await device.open(link);
+  const state = direct ? 'direct' : 'relay';
+  for (const device of devices) await waitForPeers(device, devices.length - 1, state);
+}
+
+/**
+ * `count` small clips from `sender`, each after the last arrived everywhere; per clip the
+ * time from Send to the slowest receiver showing it. The first `warmUp` are not counted.
+ */
+export async function smallClips(sender, receivers, count, warmUp, gapMs = CLIP_GAP_MS) {
+  const times = [];
+  for (let i = 0; i < warmUp + count; i++) {
+    const marker = nextMarker('s');
+    const sentAt = await pressSend(sender, smallText(marker));
+    const shown = await Promise.all(receivers.map((device) => clipShownAt(device, marker)));
+    if (i >= warmUp) times.push(Math.max(...shown) - sentAt);
+    await composerReady(sender);
+    await sleep(gapMs);
+  }
+  return times;
+}
+
+/** `count` clips of `chars` characters through Paste & send; Send to complete on the receiver. */
+export async function largeClips(sender, receiver, chars, count, warmUp) {
+  const times = [];
+  for (let i = 0; i < warmUp + count; i++) {
+    const marker = nextMarker('l');
+    const sentAt = await pasteAndSend(sender, marker, chars);
+    const shownAt = await clipShownAt(receiver, marker, 60_000);
+    if (i >= warmUp) times.push(shownAt - sentAt);
+    await composerReady(sender);
+    await sleep(200);
+  }
+  return times;
+}
+
+/**
+ * A repeat visit: after a first visit installs the service worker, each navigation to the
+ * app is timed from its start to the room's QR image loaded.
+ */
+export async function coldStarts(device, base, count, warmUp) {
+  const url = appUrl(base);
+  await device.open(url);
+  await waitForRoom(device);
+  await device.page.evaluate(() => navigator.serviceWorker.ready);
+  const times = [];
+  let servedByWorker = 0;
+  for (let i = 0; i < warmUp + count; i++) {
+    await device.page.goto(url, { waitUntil: 'commit' });
+    await waitForRoom(device);
+    const run = await device.page.evaluate(() => ({
+      qr: window.__bench.qr - performance.timeOrigin,
+      worker: navigator.serviceWorker.controller !== null,
+    }));
+    if (i < warmUp) continue;
+    times.push(run.qr);
+    if (run.worker) servedByWorker++;
+  }
+  return { times, servedByWorker };
+}
