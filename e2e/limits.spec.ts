@@ -131,7 +131,9 @@ function sendThroughComposer(device: Device, texts: string[]): Promise<void> {
 
 /** Clicks Copy on the newest clip; returns how long the click waited for its handler, in ms. */
 async function copyNewestClip(device: Device): Promise<number> {
-  const clip = device.page.locator('[data-testid="clip"]').first();
+  // By id: a clip arriving meanwhile must not move the click to another clip.
+  const id = await device.page.locator('[data-testid="clip"]').first().getAttribute('data-clip-id');
+  const clip = device.page.locator(`[data-testid="clip"][data-clip-id="${id}"]`);
   await device.page.evaluate(() => {
     const probe = window as unknown as { clickDelay?: number };
     probe.clickDelay = undefined;
