@@ -42,6 +42,7 @@ export class ClipSync {
   private readonly deleted = new Set<string>();
   private readonly sending = new Set<string>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly views = new WeakMap<Clip, ClipView>();
 
   constructor(private readonly options: SyncOptions) {}
 
@@ -56,13 +57,21 @@ export class ClipSync {
     this.options.onChange();
   }
 
+  /** An unchanged clip keeps its last view, so the ui redraws only the clips that changed. */
   view(): ClipView[] {
     const pending = new Set(this.outbox.map((clip) => clip.id));
-    return this.history.map((clip) => ({
-      ...clip,
-      holders: [...(this.holders.get(clip.id) ?? [])].filter((id) => id !== clip.from),
-      pending: pending.has(clip.id),
-    }));
+    return this.history.map((clip) => {
+      const holders = [...(this.holders.get(clip.id) ?? [])].filter((id) => id !== clip.from);
+      const last = this.views.get(clip);
+      const same =
+        last?.pending === pending.has(clip.id) &&
+        last.holders.length === holders.length &&
+        last.holders.every((id, i) => id === holders[i]);
+      if (last && same) return last;
+      const view = { ...clip, holders, pending: pending.has(clip.id) };
+      this.views.set(clip, view);
+      return view;
+    });
   }
 
   async send(text: string): Promise<SendResult> {

@@ -1,6 +1,7 @@
 // One clip in the history: its text, who sent it and when, where it is, and Copy.
 
 import { useSignal } from '@preact/signals';
+import { memo } from 'preact/compat';
 import type { ClipView } from '../../core/session-types';
 import { clipPreview } from '../lib/clip-preview';
 import { receiptLabel } from '../lib/receipts';
@@ -17,7 +18,14 @@ interface ClipItemProps {
   onDelete(id: string): void;
 }
 
-export function ClipItem({ clip, selfId, senderName, now, onDelete }: ClipItemProps) {
+// Memoized: a new clip in a history of 200 draws one item, not 200.
+export const ClipItem = memo(function ClipItem({
+  clip,
+  selfId,
+  senderName,
+  now,
+  onDelete,
+}: ClipItemProps) {
   const [copyState, copy] = useCopy();
   const showAll = useSignal(false);
   const preview = clipPreview(clip.text);
@@ -76,4 +84,4 @@ export function ClipItem({ clip, selfId, senderName, now, onDelete }: ClipItemPr
       )}
     </li>
   );
-}
+});

@@ -1,6 +1,7 @@
 // Every clip in the room, newest first, and the way to clear them.
 
 import { useSignal } from '@preact/signals';
+import { useCallback } from 'preact/hooks';
 import { ClipItem } from '../clip-item';
 import { errorText } from '../lib/error-text';
 import { useNow } from '../lib/use-now';
@@ -17,10 +18,6 @@ export function History() {
   const now = useNow();
   const confirming = useSignal(false);
   const error = useSignal<string | null>(null);
-  const state = roomState.value;
-  const self = device.value;
-  if (!state || !self) return null;
-
   async function run(action: () => Promise<void>): Promise<void> {
     error.value = null;
     try {
@@ -29,13 +26,20 @@ export function History() {
       error.value = `That did not work: ${errorText(cause)}`;
     }
   }
+  // The same function every time, so a clip that did not change is not drawn again.
+  const deleteClip = useCallback(
+    (id: string) => run(async () => session.value?.deleteClip(id)),
+    [],
+  );
+  const state = roomState.value;
+  const self = device.value;
+  if (!state || !self) return null;
 
   const clearHistory = () =>
     run(async () => {
       confirming.value = false;
       await session.value?.clearHistory();
     });
-  const deleteClip = (id: string) => run(async () => session.value?.deleteClip(id));
 
   return (
     <section class={styles.history} aria-labelledby="history-heading">
