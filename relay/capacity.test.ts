@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeAll, deviceId, deviceKey, join, roomId, startRelay, subscribe } from './harness';
 
 afterEach(closeAll);
@@ -43,6 +43,8 @@ describe('capacity', () => {
     const lastId = a.stream.events[0]?.id ?? '';
     a.stream.close();
     await a.stream.whenEnded();
+    // The client's close reaches the relay a moment later; the grace period starts there.
+    await vi.waitFor(async () => expect((await health(url)).subscribers).toBe(0));
     clock.advance(59_999);
     relay.sweep();
     expect((await health(url)).rooms).toBe(1);
