@@ -173,6 +173,7 @@ function summarize(samples, { otherCpuBefore, loadBefore, cpu, version }) {
       pair_b_page_loaded: spread(samples.pair?.map((run) => run.loaded)),
       pair_b_qr_shown: spread(samples.pair?.map((run) => run.qr)),
       pair_b_lists_a: spread(samples.pair?.map((run) => run.listed)),
+      pair_b_lists_a_to_direct: spread(samples.pair?.map((run) => run.pair - run.listed)),
       clip: spread(samples.clip?.paced),
       clip_burst_no_pause: spread(samples.clip?.burst),
       clip_1mib: spread(samples.large?.mib1),
