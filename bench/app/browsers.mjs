@@ -5,20 +5,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { CHROMIUM_ARGS, chromiumExecutablePath } from '../../e2e/chromium.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-// The same flags as e2e/fixtures/browser.ts: no sandbox as root, no traffic beyond our own.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
 
 /**
  * Starts `<dist>/relay.mjs` serving `<dist>/app` on 127.0.0.1 (a secure context); resolves its
@@ -109,9 +98,10 @@ function pageHooks() {
 
 /** One device: its own Chromium process; `open()` gives it a fresh profile (new identity). */
 export async function launchDevice(name) {
-  const executablePath =
-    process.env.CLIPMESH_CHROMIUM || (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutablePath(),
+    args: [...CHROMIUM_ARGS],
+  });
   let context;
   const device = {
     name,
