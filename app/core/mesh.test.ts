@@ -208,6 +208,66 @@ describe('the mesh over the in-memory transport', () => {
     ]);
   });
 
+  it('keeps a working link when an offer is bad, and replaces it for a new connection', async () => {
+    const hub = createMemoryHub();
+    const { roomId, sealKey } = await deriveRoomKeys(SECRET);
+    const links: Array<{ sent: string[]; closed: boolean; offers: string[] }> = [];
+    const a = await join(hub, 'device-aaaa', {
+      createPeer: () => {
+        const first = links.length === 0;
+        const link = { sent: [] as string[], closed: false, offers: [] as string[] };
+        links.push(link);
+        return {
+          ...closedLink(),
+          isOpen: true,
+          // The first link cannot take an offer from the other device's next connection;
+          // a fresh one can. Nothing takes an offer that is not one.
+          handleDescription: async ({ sdp }) => {
+            if (sdp.includes('garbage') || (first && sdp.includes('next'))) {
+              throw new Error('refused');
+            }
+            link.offers.push(sdp);
+          },
+          send: async (text) => void link.sent.push(text),
+          close: () => {
+            link.closed = true;
+          },
+        };
+      },
+    });
+    // B: a bare transport that seals its own signals.
+    const bTransport = hub.connect({
+      roomId,
+      deviceId: 'device-bbbb',
+      deviceKey: 'b-key-0123456789',
+    });
+    bTransport.subscribe(() => {});
+    const bSealer = new Sealer(sealKey, roomId, 'device-bbbb');
+    const offer = async (sdp: string) => {
+      const description = { type: 'offer' as const, sdp };
+      await bTransport.publish(
+        await bSealer.seal({ v: 1, t: 'description', to: 'device-aaaa', description }),
+        'device-aaaa',
+      );
+    };
+    await offer('v=0 first connection');
+    await until(() => links[0]?.offers.length === 1, 'A takes the first offer');
+
+    await offer('v=0 garbage');
+    await until(() => a.mesh.health.dropped === 1, 'A drops the bad offer');
+    expect(links[0]?.closed).toBe(false);
+    await a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0001'] });
+    expect(links[0]?.sent).toHaveLength(1);
+
+    await offer('v=0 next connection');
+    await until(() => links.at(-1)?.offers.length === 1, 'a fresh link takes the new offer');
+    expect(links[0]?.closed).toBe(true);
+    await a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0002'] });
+    expect(links.at(-1)?.sent).toHaveLength(1);
+    expect(links[0]?.sent).toHaveLength(1);
+    expect(a.mesh.health.dropped).toBe(1);
+  });
+
   it('ignores devices beyond its cap', async () => {
     const hub = createMemoryHub();
     const a = await join(hub, 'device-aaaa', { maxPeers: 1 });

@@ -322,21 +322,28 @@ export class Mesh {
     dropPeer(remote);
     clearTimeout(remote.retryTimer);
     remote.retryTimer = undefined;
+    remote.peer = this.createLink(remote);
+    if (!remote.fallback) this.armFallback(remote);
+  }
+
+  /** A link to `remote`; until it is the remote's current one, it sends no offers. */
+  private createLink(remote: Remote): PeerLink {
     const create = this.options.createPeer ?? ((options: PeerOptions) => new Peer(options));
-    const peer = create({
+    const peer: PeerLink = create({
       remoteId: remote.id,
       polite: this.options.selfId > remote.id,
       iceServers: this.options.iceServers,
       forceRelay: this.options.forceRelay,
-      sendDescription: (description) =>
-        void this.signal({ v: PROTOCOL_VERSION, t: 'description', to: remote.id, description }),
+      sendDescription: (description) => {
+        if (description.type === 'offer' && remote.peer !== peer) return;
+        void this.signal({ v: PROTOCOL_VERSION, t: 'description', to: remote.id, description });
+      },
       sendCandidate: (candidate) =>
         void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
       onMessage: (text) => this.onFrame(remote.id, text),
       onState: (state) => this.onLinkState(remote, peer, state),
     });
-    remote.peer = peer;
-    if (!remote.fallback) this.armFallback(remote);
+    return peer;
   }
 
   private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
@@ -437,7 +444,6 @@ export class Mesh {
     }
   }
 
-  /** A description our connection cannot take (the other side restarted) gets a fresh connection. */
   private async applyDescription(remote: Remote, description: SessionDescription): Promise<void> {
     if (!remote.peer && description.type === 'offer') this.connect(remote);
     const peer = remote.peer;
@@ -446,10 +452,30 @@ export class Mesh {
       await peer.handleDescription(description);
     } catch (error) {
       if (description.type !== 'offer') throw error;
-      this.forget(remote);
-      this.connect(remote);
-      await remote.peer?.handleDescription(description);
+      await this.replaceLink(remote, description);
     }
+  }
+
+  /**
+   * An offer the current link cannot take may come from the other device's new connection
+   * (it reloaded): a fresh link answers it. The old link goes only once the fresh one has
+   * taken the offer, so an offer that is simply bad never cuts a working link.
+   */
+  private async replaceLink(remote: Remote, offer: SessionDescription): Promise<void> {
+    const fresh = this.createLink(remote);
+    try {
+      await fresh.handleDescription(offer);
+    } catch (error) {
+      fresh.close();
+      throw error;
+    }
+    if (this.remotes.get(remote.id) !== remote) {
+      fresh.close();
+      return;
+    }
+    this.forget(remote);
+    remote.peer = fresh;
+    if (!remote.fallback) this.armFallback(remote);
   }
 
   /** Abandoned streams of pieces are freed, and their progress ends. */

@@ -90,6 +90,16 @@ export class Peer implements PeerLink {
     const collision = description.type === 'offer' && !readyForOffer;
     this.ignoreOffer = !this.options.polite && collision;
     if (this.ignoreOffer) return;
+    // An offer with another DTLS certificate comes from a new connection of the other device
+    // (it reloaded). Chromium may accept it and then never connect, so it is refused here.
+    const current = pc.remoteDescription;
+    if (
+      description.type === 'offer' &&
+      current &&
+      fingerprint(current.sdp) !== fingerprint(description.sdp)
+    ) {
+      throw new Error('The offer comes from another connection.');
+    }
     // A second answer to an offer sent twice: the first already settled it.
     if (description.type === 'answer' && pc.signalingState === 'stable') return;
     this.settingAnswer = description.type === 'answer';
@@ -218,6 +228,11 @@ export class Peer implements PeerLink {
     this.state = state;
     this.options.onState(state);
   }
+}
+
+/** The DTLS certificate fingerprint a description carries, if any. */
+export function fingerprint(sdp: string): string | null {
+  return /^a=fingerprint:([^\r\n]+)/m.exec(sdp)?.[1]?.trim() ?? null;
 }
 
 function toCandidate(candidate: RTCIceCandidate): Candidate {
