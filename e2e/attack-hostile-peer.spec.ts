@@ -112,6 +112,7 @@ test('a peer holding the room secret cannot crash, script, stall or fool the hon
   const hostile = await joinAsHostilePeer(devices, link, relay.url, IMG);
   await hostile.ready(aId);
   await waitForPeers(a, 2);
+  const linksBefore = await hostile.linksMade(aId);
 
   // Garbage, over the data channel and sealed through the relay fallback.
   await hostile.frames(aId, garbage(aId));
@@ -157,6 +158,8 @@ test('a peer holding the room secret cannot crash, script, stall or fool the hon
   ]);
   await waitForClip(a, IMG);
   await waitForClip(a, SCRIPT);
+  // The sealed offer of garbage was refused without cutting the working link.
+  expect(await hostile.linksMade(aId), 'the link to A was never replaced').toBe(linksBefore);
   await expect(a.page.locator('[data-testid="transfer"]')).not.toHaveCount(0);
 
   // The burst, then at once a person sends a clip: it shows and arrives promptly.
