@@ -1,20 +1,20 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { Reassembler, STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { Inbox } from './inbox';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
   decodePeerFrame,
   type PeerMessage,
   PROTOCOL_VERSION,
-  parsePeerMessage,
   parseSignal,
   peekVersion,
   type SessionDescription,
   type Signal,
 } from './protocol';
 import type { Sealer } from './sealed';
-import type { DeviceView, PeerState } from './session-types';
+import type { DeviceView, PeerState, TransferView } from './session-types';
 import type { Transport, TransportEvent, TransportStatus } from './transport/types';
 
 export interface MeshOptions {
@@ -36,13 +36,7 @@ export interface MeshOptions {
   /** A device became reachable (direct or through the fallback): time to sync. */
   onReachable(deviceId: string): void;
   /** Progress of a message moving in pieces, either way. */
-  onTransfer(transfer: {
-    id: string;
-    direction: 'in' | 'out';
-    peer: string;
-    done: number;
-    total: number;
-  }): void;
+  onTransfer(transfer: TransferView): void;
   /** Anything shown to a person changed. */
   onChange(): void;
 }
@@ -84,9 +78,9 @@ const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
   private readonly remotes = new Map<string, Remote>();
-  private readonly reassembler: Reassembler;
+  private readonly inbox: Inbox;
   private readonly tamperTimes: number[] = [];
-  private inbox: Promise<void> = Promise.resolve();
+  private incoming: Promise<void> = Promise.resolve();
   private outgoing: Promise<void> = Promise.resolve();
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
@@ -103,9 +97,20 @@ export class Mesh {
 
   constructor(private readonly options: MeshOptions) {
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
-    this.reassembler = new Reassembler({ timeoutMs });
+    this.inbox = new Inbox(
+      {
+        deliver: (from, message) => this.onPeerMessage(from, message),
+        drop: () => this.drop(),
+        newer: () => {
+          this.health.newerVersion = true;
+          this.options.onChange();
+        },
+        transfer: (transfer) => this.options.onTransfer(transfer),
+      },
+      timeoutMs,
+    );
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
-    this.sweepTimer = setInterval(() => this.expireParts(), Math.min(5_000, timeoutMs));
+    this.sweepTimer = setInterval(() => this.inbox.expire(Date.now()), Math.min(5_000, timeoutMs));
     this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
   }
 
@@ -202,7 +207,7 @@ export class Mesh {
         break;
       case 'message':
         // Opening is async; a chain keeps each sender's signals in order.
-        this.inbox = this.inbox.then(() => this.onSealed(event.from, event.payload));
+        this.incoming = this.incoming.then(() => this.onSealed(event.from, event.payload));
         return;
     }
     this.options.onChange();
@@ -340,7 +345,10 @@ export class Mesh {
       },
       sendCandidate: (candidate) =>
         void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
-      onMessage: (text) => this.onFrame(remote.id, text),
+      onMessage: (text) => {
+        this.heardFrom(remote.id);
+        this.inbox.frame(remote.id, text);
+      },
       onState: (state) => this.onLinkState(remote, peer, state),
     });
     return peer;
@@ -439,7 +447,8 @@ export class Mesh {
         await remote.peer?.handleCandidate(signal.candidate);
         return;
       case 'fallback':
-        this.onPeerMessage(remote.id, signal.message);
+        this.heardFrom(remote.id);
+        this.inbox.message(remote.id, signal.message);
         return;
     }
   }
@@ -478,78 +487,16 @@ export class Mesh {
     if (!remote.fallback) this.armFallback(remote);
   }
 
-  /** Abandoned streams of pieces are freed, and their progress ends. */
-  private expireParts(): void {
-    for (const stream of this.reassembler.expire(Date.now())) {
-      this.options.onTransfer({
-        id: stream.id,
-        direction: 'in',
-        peer: stream.from,
-        done: stream.of,
-        total: stream.of,
-      });
-    }
-  }
-
-  private onFrame(from: string, text: string): void {
-    const message = this.readFrame(text);
-    if (message) this.onPeerMessage(from, message);
-  }
-
-  /** A frame from a newer clipmesh is named, not counted as garbage; anything else bad is. */
-  private readFrame(text: string): PeerMessage | null {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      this.drop();
-      return null;
-    }
-    const version = peekVersion(value);
-    if (version !== null && version > PROTOCOL_VERSION) {
-      this.health.newerVersion = true;
-      this.options.onChange();
-      return null;
-    }
-    const message = parsePeerMessage(value);
-    if (!message) this.drop();
-    return message;
-  }
-
-  private onPeerMessage(from: string, message: PeerMessage): void {
-    const remote = this.remotes.get(from);
+  private heardFrom(id: string): void {
+    const remote = this.remotes.get(id);
     if (remote) remote.lastSeen = Date.now();
-    if (message.t === 'part') {
-      const result = this.reassembler.accept(from, message, Date.now());
-      if ('error' in result) {
-        this.drop();
-        // A refused stream is gone: its progress must not linger on screen.
-        this.options.onTransfer({ id: message.id, direction: 'in', peer: from, done: 1, total: 1 });
-      } else if ('progress' in result) {
-        const { received, of } = result.progress;
-        this.options.onTransfer({
-          id: message.id,
-          direction: 'in',
-          peer: from,
-          done: received,
-          total: of,
-        });
-      } else {
-        this.options.onTransfer({
-          id: message.id,
-          direction: 'in',
-          peer: from,
-          done: message.of,
-          total: message.of,
-        });
-        const whole = this.readFrame(result.done);
-        if (whole?.t === 'part') this.drop();
-        else if (whole) this.onPeerMessage(from, whole);
-      }
-      return;
-    }
+  }
+
+  /** A whole message from a peer: hellos name it, the rest goes to sync. */
+  private onPeerMessage(from: string, message: PeerMessage): void {
     if (message.t === 'hello') {
       if (message.v > PROTOCOL_VERSION) this.health.newerVersion = true;
+      const remote = this.remotes.get(from);
       if (remote) remote.name = message.name;
       this.options.onChange();
       return;
