@@ -17,23 +17,29 @@ function random(seed: number) {
   return { next, pick, bytes };
 }
 
-/** Writes the bytes, keeps whatever comes back for a moment, then hangs up. */
+/**
+ * Writes the bytes and hangs up once a status line is back, the relay closes, or 500 ms
+ * pass (a request cut short may get no answer at all). Waiting for the answer, not a fixed
+ * moment, keeps a busy machine from turning slow answers into missing ones.
+ */
 function fling(port: number, chunks: Buffer[], cut: boolean): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     const done = () => {
+      clearTimeout(timer);
       socket.destroy();
       resolve(answer);
     };
+    const timer = setTimeout(done, 500);
     socket.on('data', (data) => {
       answer += data.toString('latin1');
+      if (answer.includes('\r\n')) done();
     });
     socket.on('error', done);
     socket.on('close', done);
     for (const chunk of chunks) socket.write(chunk);
     if (cut) socket.destroy();
-    setTimeout(done, 60);
   });
 }
 
