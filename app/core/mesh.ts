@@ -13,8 +13,9 @@ import {
   type SessionDescription,
   type Signal,
 } from './protocol';
+import { isReachable, type Remote, Roster } from './roster';
 import type { Sealer } from './sealed';
-import type { DeviceView, PeerState, TransferView } from './session-types';
+import type { DeviceView, TransferView } from './session-types';
 import type { Transport, TransportEvent, TransportStatus } from './transport/types';
 
 export interface MeshOptions {
@@ -49,35 +50,17 @@ export interface MeshHealth {
   dropped: number;
 }
 
-interface Remote {
-  id: string;
-  name: string;
-  lastSeen: number;
-  /** Listed by the transport right now. */
-  present: boolean;
-  /** Something sealed from it opened: the relay alone cannot make a device appear. */
-  verified: boolean;
-  peer?: PeerLink;
-  route: 'direct' | 'turn';
-  fallback: boolean;
-  fallbackTimer?: ReturnType<typeof setTimeout>;
-  retryTimer?: ReturnType<typeof setTimeout>;
-  retries: number;
-}
-
 const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
 /** While the relay lists devices that never proved themselves, hello again this often. */
 const HELLO_AGAIN_MS = 15_000;
-/** Devices the relay lists that are remembered at most; made-up joins can be endless. */
-const MAX_LISTED = 64;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
-  private readonly remotes = new Map<string, Remote>();
+  private readonly roster: Roster;
   private readonly inbox: Inbox;
   private readonly tamperTimes: number[] = [];
   private incoming: Promise<void> = Promise.resolve();
@@ -85,8 +68,6 @@ export class Mesh {
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
-  /** Who the relay says is here, proven or not. */
-  private readonly listed = new Set<string>();
   private frameSeq = 0;
   readonly health: MeshHealth = {
     relay: 'connecting',
@@ -96,6 +77,9 @@ export class Mesh {
   };
 
   constructor(private readonly options: MeshOptions) {
+    this.roster = new Roster(options.selfId, options.maxPeers ?? 8, (remote) =>
+      this.forget(remote),
+    );
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
     this.inbox = new Inbox(
       {
@@ -115,17 +99,12 @@ export class Mesh {
   }
 
   devices(): DeviceView[] {
-    return [...this.remotes.values()].filter(isVerified).map((remote) => ({
-      id: remote.id,
-      name: remote.name,
-      state: stateOf(remote),
-      lastSeen: remote.lastSeen,
-    }));
+    return this.roster.devices();
   }
 
   /** Devices a message can reach now. */
   reachable(): string[] {
-    return [...this.remotes.values()].filter(isReachable).map((remote) => remote.id);
+    return this.roster.reachable();
   }
 
   setName(name: string): void {
@@ -136,7 +115,7 @@ export class Mesh {
 
   /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
   async send(deviceId: string, message: PeerMessage): Promise<void> {
-    const remote = this.remotes.get(deviceId);
+    const remote = this.roster.get(deviceId);
     if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
     const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
     const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
@@ -173,8 +152,8 @@ export class Mesh {
     this.unsubscribe();
     clearInterval(this.sweepTimer);
     clearInterval(this.helloTimer);
-    for (const remote of this.remotes.values()) this.forget(remote);
-    this.remotes.clear();
+    for (const remote of this.roster.all()) this.forget(remote);
+    this.roster.clear();
   }
 
   private hello(): PeerMessage {
@@ -199,7 +178,7 @@ export class Mesh {
         this.onMembers(event.devices);
         break;
       case 'join':
-        this.list(event.device);
+        this.roster.list(event.device);
         this.touch(event.device, true);
         break;
       case 'leave':
@@ -214,28 +193,14 @@ export class Mesh {
   }
 
   private onMembers(devices: string[]): void {
-    this.listed.clear();
-    for (const id of devices) this.list(id);
-    const listed = new Set(devices);
-    for (const remote of this.remotes.values()) {
-      if (!listed.has(remote.id)) remote.present = false;
-    }
+    this.roster.members(devices);
     for (const id of devices) this.touch(id, true);
   }
 
   private onLeave(id: string): void {
-    this.listed.delete(id);
-    const remote = this.remotes.get(id);
-    if (!remote) return;
-    remote.present = false;
+    const remote = this.roster.leave(id);
     // A live data channel outlives the relay's view of the device.
-    if (!remote.peer?.isOpen) remote.fallback = false;
-  }
-
-  private list(id: string): void {
-    this.listed.delete(id);
-    this.listed.add(id);
-    if (this.listed.size > MAX_LISTED) this.listed.delete(this.listed.values().next().value ?? id);
+    if (remote && !remote.peer?.isOpen) remote.fallback = false;
   }
 
   /**
@@ -243,53 +208,19 @@ export class Mesh {
    * otherwise never be heard from again: the first sealed hello that gets through connects.
    */
   private helloToUnproven(): void {
-    if (this.health.relay !== 'open') return;
-    const unproven = [...this.listed].some(
-      (id) => id !== this.options.selfId && !this.remotes.get(id)?.verified,
-    );
-    if (unproven) {
+    if (this.health.relay === 'open' && this.roster.hasUnproven()) {
       void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name: this.options.selfName });
     }
   }
 
   /** Learns of a device, creating its peer connection if needed. */
   private touch(id: string, present: boolean): Remote | undefined {
-    if (id === this.options.selfId) return undefined;
-    let remote = this.remotes.get(id);
-    if (!remote) {
-      if (!this.makeRoom()) return undefined;
-      remote = {
-        id,
-        name: 'Unnamed device',
-        lastSeen: Date.now(),
-        present,
-        verified: false,
-        route: 'direct',
-        fallback: false,
-        retries: 0,
-      };
-      this.remotes.set(id, remote);
-    }
+    const remote = this.roster.admit(id);
+    if (!remote) return undefined;
     if (present) remote.present = true;
     remote.lastSeen = Date.now();
     if (!remote.peer && !remote.retryTimer) this.connectLater(remote, 0);
     return remote;
-  }
-
-  /**
-   * Proven devices fill the cap; unproven ones (all a relay can make up) give way to each
-   * other, least recently seen first, so made-up joins cannot lock real devices out.
-   */
-  private makeRoom(): boolean {
-    const cap = this.options.maxPeers ?? 8;
-    const all = [...this.remotes.values()];
-    if (all.filter(isVerified).length >= cap) return false;
-    const unproven = all.filter((remote) => !remote.verified);
-    if (unproven.length < cap) return true;
-    const oldest = unproven.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
-    this.forget(oldest);
-    this.remotes.delete(oldest.id);
-    return true;
   }
 
   /**
@@ -307,7 +238,7 @@ export class Mesh {
     }
     remote.retryTimer = setTimeout(() => {
       remote.retryTimer = undefined;
-      if (!remote.peer && this.remotes.get(remote.id) === remote) this.connect(remote);
+      if (!remote.peer && this.roster.get(remote.id) === remote) this.connect(remote);
     }, wait);
     this.armFallback(remote);
   }
@@ -478,7 +409,7 @@ export class Mesh {
       fresh.close();
       throw error;
     }
-    if (this.remotes.get(remote.id) !== remote) {
+    if (this.roster.get(remote.id) !== remote) {
       fresh.close();
       return;
     }
@@ -488,7 +419,7 @@ export class Mesh {
   }
 
   private heardFrom(id: string): void {
-    const remote = this.remotes.get(id);
+    const remote = this.roster.get(id);
     if (remote) remote.lastSeen = Date.now();
   }
 
@@ -496,7 +427,7 @@ export class Mesh {
   private onPeerMessage(from: string, message: PeerMessage): void {
     if (message.t === 'hello') {
       if (message.v > PROTOCOL_VERSION) this.health.newerVersion = true;
-      const remote = this.remotes.get(from);
+      const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
       this.options.onChange();
       return;
@@ -541,20 +472,6 @@ function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
-}
-
-function isVerified(remote: Remote): boolean {
-  return remote.verified;
-}
-
-function isReachable(remote: Remote): boolean {
-  return Boolean(remote.peer?.isOpen) || (remote.fallback && remote.present);
-}
-
-function stateOf(remote: Remote): PeerState {
-  if (remote.peer?.isOpen) return remote.route;
-  if (remote.fallback && remote.present) return 'relay';
-  return remote.present ? 'connecting' : 'lost';
 }
 
 /**

@@ -1,0 +1,142 @@
+// Who is in the room, as this device knows it: what the relay lists, and which of those
+// devices proved themselves with something sealed. The mesh keeps a link to each.
+
+import type { PeerLink } from './peer';
+import type { DeviceView, PeerState } from './session-types';
+
+export interface Remote {
+  id: string;
+  name: string;
+  lastSeen: number;
+  /** Listed by the transport right now. */
+  present: boolean;
+  /** Something sealed from it opened: the relay alone cannot make a device appear. */
+  verified: boolean;
+  peer?: PeerLink;
+  route: 'direct' | 'turn';
+  fallback: boolean;
+  fallbackTimer?: ReturnType<typeof setTimeout>;
+  retryTimer?: ReturnType<typeof setTimeout>;
+  retries: number;
+}
+
+/** Devices the relay lists that are remembered at most; made-up joins can be endless. */
+const MAX_LISTED = 64;
+
+export class Roster {
+  private readonly remotes = new Map<string, Remote>();
+  /** Who the relay says is here, proven or not. */
+  private readonly listed = new Set<string>();
+
+  /** `evict` lets go of a remote pushed out to make room (its link and timers). */
+  constructor(
+    private readonly selfId: string,
+    private readonly cap: number,
+    private readonly evict: (remote: Remote) => void,
+  ) {}
+
+  get(id: string): Remote | undefined {
+    return this.remotes.get(id);
+  }
+
+  all(): Remote[] {
+    return [...this.remotes.values()];
+  }
+
+  /** The remote for `id`, added if there is room; never this device itself. */
+  admit(id: string): Remote | undefined {
+    if (id === this.selfId) return undefined;
+    const known = this.remotes.get(id);
+    if (known) return known;
+    if (!this.makeRoom()) return undefined;
+    const remote: Remote = {
+      id,
+      name: 'Unnamed device',
+      lastSeen: Date.now(),
+      present: false,
+      verified: false,
+      route: 'direct',
+      fallback: false,
+      retries: 0,
+    };
+    this.remotes.set(id, remote);
+    return remote;
+  }
+
+  /** The transport's full list: anyone not on it is no longer present. */
+  members(devices: string[]): void {
+    this.listed.clear();
+    for (const id of devices) this.list(id);
+    const listed = new Set(devices);
+    for (const remote of this.remotes.values()) {
+      if (!listed.has(remote.id)) remote.present = false;
+    }
+  }
+
+  list(id: string): void {
+    this.listed.delete(id);
+    this.listed.add(id);
+    if (this.listed.size > MAX_LISTED) this.listed.delete(this.listed.values().next().value ?? id);
+  }
+
+  leave(id: string): Remote | undefined {
+    this.listed.delete(id);
+    const remote = this.remotes.get(id);
+    if (remote) remote.present = false;
+    return remote;
+  }
+
+  /** The relay lists a device that never sealed anything to us. */
+  hasUnproven(): boolean {
+    return [...this.listed].some((id) => id !== this.selfId && !this.remotes.get(id)?.verified);
+  }
+
+  /** Proven devices, as shown to a person. */
+  devices(): DeviceView[] {
+    return this.all()
+      .filter((remote) => remote.verified)
+      .map((remote) => ({
+        id: remote.id,
+        name: remote.name,
+        state: stateOf(remote),
+        lastSeen: remote.lastSeen,
+      }));
+  }
+
+  /** Devices a message can reach now. */
+  reachable(): string[] {
+    return this.all()
+      .filter(isReachable)
+      .map((remote) => remote.id);
+  }
+
+  clear(): void {
+    this.remotes.clear();
+    this.listed.clear();
+  }
+
+  /**
+   * Proven devices fill the cap; unproven ones (all a relay can make up) give way to each
+   * other, least recently seen first, so made-up joins cannot lock real devices out.
+   */
+  private makeRoom(): boolean {
+    const all = this.all();
+    if (all.filter((remote) => remote.verified).length >= this.cap) return false;
+    const unproven = all.filter((remote) => !remote.verified);
+    if (unproven.length < this.cap) return true;
+    const oldest = unproven.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
+    this.evict(oldest);
+    this.remotes.delete(oldest.id);
+    return true;
+  }
+}
+
+export function isReachable(remote: Remote): boolean {
+  return Boolean(remote.peer?.isOpen) || (remote.fallback && remote.present);
+}
+
+function stateOf(remote: Remote): PeerState {
+  if (remote.peer?.isOpen) return remote.route;
+  if (remote.fallback && remote.present) return 'relay';
+  return remote.present ? 'connecting' : 'lost';
+}
