@@ -14,11 +14,17 @@ describe('capacity', () => {
     await join(url, room);
     const second = await subscribe(url, roomId(), deviceId(), deviceKey());
     expect(second.status).toBe(503);
-    expect(JSON.parse(second.body)).toEqual({ error: 'relay has too many rooms' });
+    expect(JSON.parse(second.body)).toEqual({
+      error: 'relay has too many rooms',
+      code: 'too_many_rooms',
+    });
     await join(url, room);
     const third = await subscribe(url, room, deviceId(), deviceKey());
     expect(third.status).toBe(503);
-    expect(JSON.parse(third.body)).toEqual({ error: 'relay has too many connections' });
+    expect(JSON.parse(third.body)).toEqual({
+      error: 'relay has too many connections',
+      code: 'too_many_connections',
+    });
     expect(relay.metrics.rejections('too_many_rooms')).toBe(1);
     expect(relay.metrics.rejections('too_many_connections')).toBe(1);
   });

@@ -34,10 +34,38 @@ export interface PublishResponse {
   delivered: number;
 }
 
-/** Every non-2xx answer has this JSON body. */
+/** Every non-2xx answer has this JSON body: `code` for programs, `error` for people. */
 export interface ErrorResponse {
   error: string;
+  code: ErrorCode;
 }
+
+/** Why the relay refused, one code per cause (several causes share an HTTP status). */
+export type ErrorCode =
+  | 'bad_request'
+  | 'bad_body'
+  | 'too_large'
+  | 'unsupported_type'
+  | 'aborted'
+  | 'bad_method'
+  | 'bad_device'
+  | 'bad_key'
+  | 'bad_room'
+  | 'bad_path'
+  | 'shutting_down'
+  | 'too_many_from_ip'
+  | 'too_many_connections'
+  | 'too_many_rooms'
+  | 'room_full'
+  | 'device_conflict'
+  | 'unknown_room'
+  | 'rate_limited'
+  | 'not_bound'
+  | 'wrong_key'
+  | 'unknown_target'
+  | 'origin_not_allowed'
+  | 'not_found'
+  | 'internal';
 
 /**
  * SSE event names and their JSON `data`. Every event has an `id` of the form

@@ -72,7 +72,10 @@ describe('operations', () => {
       Origin: 'https://evil.example',
     });
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body)).toEqual({ error: 'origin is not allowed' });
+    expect(JSON.parse(refused.body)).toEqual({
+      error: 'origin is not allowed',
+      code: 'origin_not_allowed',
+    });
     // The app served by the relay itself is same-origin.
     const own = await subscribe(url, roomId(), deviceId(), deviceKey(), { Origin: url });
     expect(own.status).toBe(200);

@@ -91,19 +91,25 @@ describe('publish', () => {
       from: b.device,
       payload: 'x',
     });
-    expect(forged).toMatchObject({ status: 400, json: { error: 'unknown field "from"' } });
+    expect(forged).toMatchObject({
+      status: 400,
+      json: { error: 'unknown field "from"', code: 'bad_body' },
+    });
     const wrongKey = await post(url, room, { device: b.device, key: a.key, payload: 'x' });
-    expect(wrongKey).toMatchObject({ status: 403 });
+    expect(wrongKey).toMatchObject({ status: 403, json: { code: 'wrong_key' } });
     expect(wrongKey.json.error).toMatch(/not bound to this key/);
     const stranger = await post(url, room, { device: deviceId(), key: deviceKey(), payload: 'x' });
-    expect(stranger.status).toBe(403);
+    expect(stranger).toMatchObject({ status: 403, json: { code: 'not_bound' } });
     const nowhere = await post(url, roomId(), { device: a.device, key: a.key, payload: 'x' });
     expect(nowhere).toMatchObject({
       status: 404,
-      json: { error: 'no such room; subscribe first' },
+      json: { error: 'no such room; subscribe first', code: 'unknown_room' },
     });
     const ghost = await a.send('x', deviceId());
-    expect(ghost).toMatchObject({ status: 404, json: { error: 'unknown target device' } });
+    expect(ghost).toMatchObject({
+      status: 404,
+      json: { error: 'unknown target device', code: 'unknown_target' },
+    });
     expect((await a.send('x', a.device)).status).toBe(404);
     expect(relay.metrics.rejections('wrong_key')).toBe(1);
     expect(relay.metrics.rejections('not_bound')).toBe(1);
@@ -143,7 +149,10 @@ describe('publish', () => {
     const room = roomId();
     const a = await join(url, room);
     const big = await post(url, room, { device: a.device, key: a.key, payload: 'x'.repeat(2000) });
-    expect(big).toMatchObject({ status: 413, json: { error: 'body is larger than 1024 bytes' } });
+    expect(big).toMatchObject({
+      status: 413,
+      json: { error: 'body is larger than 1024 bytes', code: 'too_large' },
+    });
     expect(await postChunked(url, room, 4096)).toBe(413);
     expect(relay.metrics.rejections('too_large')).toBe(2);
     expect((await a.send('y'.repeat(900))).status).toBe(202);
@@ -157,7 +166,10 @@ describe('publish', () => {
     expect((await a.send('1')).status).toBe(202);
     expect((await a.send('2')).status).toBe(202);
     const limited = await a.send('3');
-    expect(limited).toMatchObject({ status: 429, json: { error: 'too many messages; slow down' } });
+    expect(limited).toMatchObject({
+      status: 429,
+      json: { error: 'too many messages; slow down', code: 'rate_limited' },
+    });
     expect(limited.headers.get('retry-after')).toBe('2');
     expect((await b.send('other device')).status).toBe(202);
     clock.advance(2000);

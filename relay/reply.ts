@@ -1,13 +1,13 @@
 // JSON answers, and the typed error every refusal is thrown as.
 import type { ServerResponse } from 'node:http';
-import type { ErrorResponse } from './contract';
+import type { ErrorCode, ErrorResponse } from './contract';
 import type { HeaderSet } from './headers';
 
-/** A refusal: `reason` is the metrics label, `message` the words the client reads. */
+/** A refusal: `reason` is its code (and metrics label), `message` the words a person reads. */
 export class RelayError extends Error {
   constructor(
     readonly status: number,
-    readonly reason: string,
+    readonly reason: ErrorCode,
     message: string,
     readonly headers: HeaderSet = {},
   ) {
@@ -35,6 +35,6 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, error: RelayError, headers: HeaderSet): void {
-  const body: ErrorResponse = { error: error.message };
+  const body: ErrorResponse = { error: error.message, code: error.reason };
   sendJson(res, error.status, body, headers, error.headers);
 }

@@ -13,6 +13,7 @@ import {
   API_PREFIX,
   DEVICE_ID_PATTERN,
   DEVICE_KEY_PATTERN,
+  type ErrorResponse,
   HEALTH_PATH,
   METRICS_PATH,
   type PublishResponse,
@@ -99,7 +100,8 @@ function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? 408
         : 400;
-  const body = JSON.stringify({ error: 'malformed HTTP request' });
+  const answer: ErrorResponse = { error: 'malformed HTTP request', code: 'bad_request' };
+  const body = JSON.stringify(answer);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,

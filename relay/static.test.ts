@@ -109,7 +109,7 @@ describe('static hosting', () => {
     expect((await raw(url, '/missing.js')).status).toBe(404);
     const api = await raw(url, '/v1/whatever');
     expect(api.status).toBe(404);
-    expect(JSON.parse(api.body)).toEqual({ error: 'not found' });
+    expect(JSON.parse(api.body)).toEqual({ error: 'not found', code: 'not_found' });
   });
 
   it('supports HEAD and revalidation', async () => {

@@ -70,7 +70,10 @@ describe('subscribe', () => {
     await a.stream.whenEnded();
     const thief = await subscribe(url, room, a.device, deviceKey());
     expect(thief.status).toBe(409);
-    expect(JSON.parse(thief.body)).toEqual({ error: 'device id is bound to another key' });
+    expect(JSON.parse(thief.body)).toEqual({
+      error: 'device id is bound to another key',
+      code: 'device_conflict',
+    });
     expect(relay.metrics.rejections('device_conflict')).toBe(1);
   });
 
@@ -97,7 +100,7 @@ describe('subscribe', () => {
     await join(url, room);
     const third = await subscribe(url, room, deviceId(), deviceKey());
     expect(third.status).toBe(403);
-    expect(JSON.parse(third.body)).toEqual({ error: 'room is full' });
+    expect(JSON.parse(third.body)).toEqual({ error: 'room is full', code: 'room_full' });
     expect(relay.metrics.rejections('room_full')).toBe(1);
   });
 

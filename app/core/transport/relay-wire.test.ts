@@ -24,10 +24,16 @@ describe('relay wire', () => {
     expect(ev('join', '[]')).toBe('join: bad device');
   });
   it('reads the relay words from an error body, or names the status', async () => {
-    const json = new Response('{"error":"room is full"}', { status: 403 });
-    expect(await relayError(json)).toBe('room is full');
-    expect(await relayError(new Response('<html>', { status: 502 }))).toBe(
-      'the relay answered 502',
-    );
+    const full = new Response('{"error":"room is full","code":"room_full"}', { status: 403 });
+    expect(await relayError(full)).toEqual({ detail: 'room is full', full: true });
+    // Another 403 that happens to say "full" is not taken for a full room: the code decides.
+    const origin = new Response('{"error":"origin full of doubt","code":"origin_not_allowed"}', {
+      status: 403,
+    });
+    expect(await relayError(origin)).toEqual({ detail: 'origin full of doubt', full: false });
+    expect(await relayError(new Response('<html>', { status: 502 }))).toEqual({
+      detail: 'the relay answered 502',
+      full: false,
+    });
   });
 });

@@ -1,7 +1,10 @@
 // Reading what the relay sends, at the edge where its bytes come in: SSE event
 // data checked against the contract, error bodies, and Retry-After.
 
-import { DEVICE_ID_PATTERN, type ErrorResponse } from '../../../relay/contract';
+import { DEVICE_ID_PATTERN, type ErrorCode, type ErrorResponse } from '../../../relay/contract';
+
+const ROOM_FULL: ErrorCode = 'room_full';
+
 import type { SseEvent } from './sse-parser';
 import type { TransportEvent } from './types';
 
@@ -14,15 +17,25 @@ export function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** The relay's own words for a refusal, or the status when it sent none. */
-export async function relayError(response: Response): Promise<string> {
+export interface Refusal {
+  /** The relay's own words, or the status when it sent none. */
+  detail: string;
+  /** The room has no place left; told by the relay's code, not its words. */
+  full: boolean;
+}
+
+/** Reads a refusal's body, which may not be the relay's at all. */
+export async function relayError(response: Response): Promise<Refusal> {
+  let detail = `the relay answered ${response.status}`;
+  let full = false;
   try {
     const body = (await response.json()) as Partial<ErrorResponse>;
-    if (typeof body.error === 'string' && body.error) return body.error;
+    if (typeof body.error === 'string' && body.error) detail = body.error;
+    full = body.code === ROOM_FULL;
   } catch {
-    // Not JSON (a proxy's error page): fall back to the status below.
+    // Not JSON (a proxy's error page): the status has to do.
   }
-  return `the relay answered ${response.status}`;
+  return { detail, full };
 }
 
 /** A transport event, the relay's replaced notice, or why the event was dropped. */

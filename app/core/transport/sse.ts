@@ -161,15 +161,14 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   }
 
   async function refused(response: Response): Promise<void> {
-    const detail = await relayError(response);
+    const refusal = await relayError(response);
+    const { detail } = refusal;
     if (stopped) return;
-    const code = response.status;
-    // 403 also means "origin not allowed"; the contract gives no code, only the words.
-    if (code === STATUS.forbidden && /full/i.test(detail)) {
+    if (refusal.full) {
       full = true;
       status('full', detail);
       retryIn(FULL_RETRY_MS);
-    } else if (code === STATUS.tooMany || code >= 500) {
+    } else if (response.status === STATUS.tooMany || response.status >= 500) {
       failed(detail, retryAfterMs(response));
     } else {
       halt();
@@ -277,7 +276,8 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
         await response.body?.cancel();
         return;
       }
-      throw new PublishError(await relayError(response), response.status, retryAfterMs(response));
+      const { detail } = await relayError(response);
+      throw new PublishError(detail, response.status, retryAfterMs(response));
     },
   };
 }
