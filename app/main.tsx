@@ -12,9 +12,10 @@ if (root) {
   takeShare();
   watchBrowser();
   render(<App />, root);
-  // The room's mesh is needed once saved data is read: fetch it meanwhile. A failure shows
-  // where the room opens.
+  // The room's mesh and the QR code drawer are needed once saved data is read: fetch them
+  // meanwhile. A failure shows where they are used.
   import('./core/room').catch(() => undefined);
+  import('qrcode').catch(() => undefined);
   void start();
   // Offline use and updates load after the first render, outside the first bundle.
   import('./pwa/bridge')
