@@ -7,6 +7,14 @@ import { errorText } from './ui/lib/error-text';
 import { notice } from './ui/state';
 import './ui/app.css';
 
+function registerServiceWorker(): void {
+  import('./pwa/bridge')
+    .then((bridge) => bridge.registerServiceWorker())
+    .catch((cause: unknown) => {
+      notice.value = `clipmesh will not work offline: ${errorText(cause)}`;
+    });
+}
+
 const root = document.getElementById('root');
 if (root) {
   takeShare();
@@ -16,11 +24,6 @@ if (root) {
   // meanwhile. A failure shows where they are used.
   import('./core/room').catch(() => undefined);
   import('qrcode').catch(() => undefined);
-  void start();
-  // Offline use and updates load after the first render, outside the first bundle.
-  import('./pwa/bridge')
-    .then((bridge) => bridge.registerServiceWorker())
-    .catch((cause: unknown) => {
-      notice.value = `clipmesh will not work offline: ${errorText(cause)}`;
-    });
+  // Offline use and updates load once the first room is shown, so they never hold it up.
+  start().finally(registerServiceWorker);
 }
