@@ -7,19 +7,23 @@ import { errorText } from './ui/lib/error-text';
 import { notice } from './ui/state';
 import './ui/app.css';
 
-const root = document.getElementById('root');
-if (root) {
-  takeShare();
-  watchBrowser();
-  render(<App />, root);
-  // The room's mesh is needed once saved data is read: fetch it meanwhile. A failure shows
-  // where the room opens.
-  import('./core/room').catch(() => undefined);
-  void start();
-  // Offline use and updates load after the first render, outside the first bundle.
+function registerServiceWorker(): void {
   import('./pwa/bridge')
     .then((bridge) => bridge.registerServiceWorker())
     .catch((cause: unknown) => {
       notice.value = `clipmesh will not work offline: ${errorText(cause)}`;
     });
+}
+
+const root = document.getElementById('root');
+if (root) {
+  takeShare();
+  watchBrowser();
+  render(<App />, root);
+  // The room's mesh and the QR code drawer are needed once saved data is read: fetch them
+  // meanwhile. A failure shows where they are used.
+  import('./core/room').catch(() => undefined);
+  import('qrcode').catch(() => undefined);
+  // Offline use and updates load once the first room is shown, so they never hold it up.
+  start().finally(registerServiceWorker);
 }

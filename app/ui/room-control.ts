@@ -12,6 +12,7 @@ import { forgetRoom, listRooms, rememberRoom, renameRoom } from '../core/persist
 import { shared } from '../pwa/share';
 import { autoCopy } from './auto-copy';
 import { errorText } from './lib/error-text';
+import { qrImageSource } from './lib/qr-image';
 import { readTestHooks } from './lib/test-hooks';
 import { mirrorStore } from './lib/use-store';
 import { device, notice, room, roomError, roomState, rooms, session, settings } from './state';
@@ -69,7 +70,9 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
   const link = makeJoinLink(appUrl(), secret, ownOrigin(relayUrl) ? undefined : relayUrl);
   const name = record?.name ?? defaultRoomName();
   history.replaceState(null, '', `${location.pathname}${location.search}${new URL(link).hash}`);
-  room.value = { code, name, link };
+  room.value = { code, name, link, fresh: record === undefined };
+  // Drawn while the room opens; the join section shows it, or says it could not be drawn.
+  qrImageSource(link).catch(() => undefined);
   rememberRoom({ code, name, relayUrl: ownRelay, lastUsed: Date.now() })
     .then(refreshRooms)
     .catch((cause: unknown) => {

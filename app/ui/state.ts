@@ -11,6 +11,8 @@ export interface ShownRoom {
   name: string;
   /** The link another device opens (or scans) to join. */
   link: string;
+  /** This device has nothing of the room saved yet, so it opens with no clips. */
+  fresh: boolean;
 }
 
 export const device = signal<DeviceRecord | null>(null);
@@ -26,6 +28,14 @@ export const roomError = signal<string | null>(null);
 export const notice = signal<string | null>(null);
 /** The clip auto-copy last put on the clipboard. */
 export const autoCopiedId = signal<string | null>(null);
+
+/**
+ * Whether the room's clips and join section show. A fresh room shows before it opens: no clips
+ * will load into it, so nothing below them moves when it does.
+ */
+export const roomShown = computed(
+  () => roomState.value !== null || (room.value?.fresh === true && roomError.value === null),
+);
 
 /** The other devices in the room (never this one). */
 export const peers = computed(() => {

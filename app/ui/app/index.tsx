@@ -9,7 +9,7 @@ import { Panel } from '../panel';
 import { RoomHeader } from '../room-header';
 import { ScanButton } from '../scanner';
 import { ShareLanding } from '../share-landing';
-import { room, roomError, roomState } from '../state';
+import { room, roomError, roomShown } from '../state';
 import { StatusLine } from '../status-line';
 import { UpdatePrompt } from '../update-prompt';
 import styles from './app.module.css';
@@ -34,14 +34,14 @@ export function App() {
           <Composer />
           <History />
         </div>
-        {/* Below the clips, shown with them once the room is open, so nothing jumps down. */}
-        {roomState.value && (
+        {/* Below the clips, shown with them, so nothing jumps down. */}
+        {roomShown.value && (
           <div class={styles.join}>
             <RoomHeader />
             <Devices />
           </div>
         )}
-        {(roomState.value || roomError.value) && (
+        {(roomShown.value || roomError.value) && (
           <div class={styles.more}>
             <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
             <Panel

@@ -5,7 +5,7 @@ import { useCallback } from 'preact/hooks';
 import { ClipItem } from '../clip-item';
 import { errorText } from '../lib/error-text';
 import { useNow } from '../lib/use-now';
-import { device, peers, roomState, session } from '../state';
+import { device, peers, roomShown, roomState, session } from '../state';
 import { Transfers } from '../transfers';
 import styles from './history.module.css';
 
@@ -31,9 +31,11 @@ export function History() {
     (id: string) => run(async () => session.value?.deleteClip(id)),
     [],
   );
-  const state = roomState.value;
   const self = device.value;
-  if (!state || !self) return null;
+  if (!roomShown.value || !self) return null;
+  // A fresh room shows before it opens, with no clips yet.
+  const clips = roomState.value?.history ?? [];
+  const transfers = roomState.value?.transfers ?? [];
 
   const clearHistory = () =>
     run(async () => {
@@ -44,12 +46,12 @@ export function History() {
   return (
     <section class={styles.history} aria-labelledby="history-heading">
       <h2 id="history-heading">Clips</h2>
-      <Transfers transfers={state.transfers} nameOf={(id) => nameOf(id) ?? 'another device'} />
-      {state.history.length === 0 && (
+      <Transfers transfers={transfers} nameOf={(id) => nameOf(id) ?? 'another device'} />
+      {clips.length === 0 && (
         <p class={styles.empty}>No clips yet. Send one and it shows up on all your devices.</p>
       )}
       <ol class={styles.list} data-testid="history">
-        {state.history.map((clip) => (
+        {clips.map((clip) => (
           <ClipItem
             key={clip.id}
             clip={clip}
@@ -60,14 +62,14 @@ export function History() {
           />
         ))}
       </ol>
-      {state.history.length > 0 && !confirming.value && (
+      {clips.length > 0 && !confirming.value && (
         <button type="button" onClick={() => (confirming.value = true)}>
           Clear history
         </button>
       )}
       {confirming.value && (
         <div class={styles.confirm}>
-          <p>Delete all {state.history.length} clips from this device?</p>
+          <p>Delete all {clips.length} clips from this device?</p>
           <button type="button" class="danger" onClick={clearHistory}>
             Delete all clips
           </button>

@@ -1,21 +1,16 @@
-// The join link as a QR code. `qrcode` loads on demand so it stays out of the first bundle.
+// The join link as a QR code.
 
 import { useEffect, useState } from 'preact/hooks';
+import { drawnQrImage, qrImageSource } from '../lib/qr-image';
 import styles from './room-qr.module.css';
 
-async function qrImageSource(link: string): Promise<string> {
-  const QRCode = await import('qrcode');
-  const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-}
-
 export function RoomQr({ link }: { link: string }) {
-  const [source, setSource] = useState<string | null>(null);
+  const [source, setSource] = useState(() => drawnQrImage(link));
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
     let current = true;
-    setSource(null);
+    setSource(drawnQrImage(link));
     setFailed(false);
     qrImageSource(link).then(
       (next) => current && setSource(next),

@@ -1,0 +1,38 @@
+// The join link as a QR code image, drawn in a worker (which loads `qrcode`, outside the first
+// bundle). The room's code is drawn while the room opens, so it shows with the join section.
+
+interface Drawing {
+  link: string;
+  source: Promise<string>;
+  drawn?: string;
+}
+
+// Only the shown room's code is kept.
+let latest: Drawing | undefined;
+
+async function draw(link: string): Promise<string> {
+  const QRCode = await import('qrcode');
+  const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
+/** The image source of the code of `link`, drawn once; a failed drawing is tried again. */
+export function qrImageSource(link: string): Promise<string> {
+  if (latest?.link === link) return latest.source;
+  const drawing: Drawing = { link, source: draw(link) };
+  drawing.source.then(
+    (source) => {
+      drawing.drawn = source;
+    },
+    () => {
+      if (latest === drawing) latest = undefined;
+    },
+  );
+  latest = drawing;
+  return drawing.source;
+}
+
+/** The image source of the code of `link` if it is drawn already, else null. */
+export function drawnQrImage(link: string): string | null {
+  return latest?.link === link ? (latest.drawn ?? null) : null;
+}
