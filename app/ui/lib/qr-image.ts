@@ -1,5 +1,5 @@
-// The join link as a QR code image, drawn in a worker (which loads `qrcode`, outside the first
-// bundle). The room's code is drawn while the room opens, so it shows with the join section.
+// The join link as a QR code image (`qrcode` loads outside the first bundle). The room's code
+// is drawn while the room opens, so it shows with the join section.
 
 interface Drawing {
   link: string;
