@@ -1,10 +1,10 @@
 // An open room: keys, transports, the mesh and clip sync, wired together and
 // exposed to the ui as one RoomSession.
 
+import { roomClipStorage } from './clip-store';
 import { deriveRoomKeys } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
-import { roomClipStorage } from './persist';
 import type { Clip } from './protocol';
 import { Sealer } from './sealed';
 import type { RoomSession, RoomState, TransferView } from './session-types';
