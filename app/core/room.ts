@@ -65,7 +65,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
 
   // Many events can land in one tick, or in many ticks at once (a burst of clips): the ui
   // redraws at once after a quiet spell, and at most every REDRAW_MS while they keep coming.
-  // Until the mesh exists (history loads first) there is nothing to show yet.
+  // Until the mesh exists there is nothing to show yet.
   let mesh: Mesh | undefined;
   const show = (): void => {
     scheduled = false;
@@ -103,8 +103,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onChange: changed,
     onReceived: options.onReceived,
   });
-  await sync.load();
-
+  // The relay subscription does not wait for the history to come off the disk: what
+  // arrives meanwhile reaches sync once it has loaded, in order.
+  const loaded = sync.load();
   mesh = new Mesh({
     selfId: identity.id,
     selfName: identity.name,
@@ -114,8 +115,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
     partTimeoutMs: options.partTimeoutMs,
-    onMessage: (from, message) => sync.onMessage(from, message),
-    onReachable: (deviceId) => sync.onReachable(deviceId),
+    onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
+    onReachable: (deviceId) => void loaded.then(() => sync.onReachable(deviceId)),
     onTransfer: (transfer) => {
       const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
       if (transfer.done >= transfer.total) transfers.delete(key);
@@ -124,7 +125,14 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     onChange: changed,
   });
-  changed();
+  try {
+    await loaded;
+  } catch (cause) {
+    mesh.close();
+    throw cause;
+  }
+  // The first state the ui sees holds the saved history.
+  show();
 
   return {
     code,
