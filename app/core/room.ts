@@ -15,8 +15,11 @@ import { combineTransports } from './transport/multi';
 import { createRelayTransport } from './transport/sse';
 import type { Transport, TransportOptions } from './transport/types';
 
-/** The shortest time between two redraws while changes keep coming. */
-const REDRAW_MS = 100;
+/**
+ * The shortest time between two redraws while changes keep coming: about a frame. Longer,
+ * and a clip, or a device turning direct, waits off screen behind the redraws before it.
+ */
+const REDRAW_MS = 16;
 
 /** A public STUN server lets devices on different networks find their public addresses. */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
