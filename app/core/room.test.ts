@@ -28,6 +28,12 @@ function slowStorage(): ClipStorage & { release(): void } {
   };
 }
 
+function quietTransport(): Transport {
+  return { maxPayload: 65_536, subscribe: () => () => {}, publish: async () => {} };
+}
+
+const identity = { id: 'device-BBBBBBBBBBBBBBBB', key: 'k'.repeat(32), name: 'Phone' };
+
 describe('opening a room', () => {
   it('subscribes to the relay before the history has loaded, and first shows the saved history', async () => {
     let subscribed = false;
@@ -43,7 +49,7 @@ describe('opening a room', () => {
     const opening = openRoom({
       secret: new Uint8Array(16),
       relayUrl: 'http://relay.invalid',
-      identity: { id: 'device-BBBBBBBBBBBBBBBB', key: 'k'.repeat(32), name: 'Phone' },
+      identity,
       transport,
       storage,
     });
@@ -53,5 +59,33 @@ describe('opening a room', () => {
     const room = await opening;
     expect(room.state.get().history.map((clip) => clip.text)).toEqual(['from last time']);
     room.close();
+  });
+});
+
+describe('redraws', () => {
+  it('show a change at once after a quiet spell, and within a frame while changes keep coming', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport: quietTransport,
+      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+    });
+    try {
+      const texts = () => room.state.get().history.map((clip) => clip.text);
+      vi.advanceTimersByTime(1_000);
+      void room.send('one');
+      await Promise.resolve();
+      expect(texts()).toEqual(['one']);
+      void room.send('two');
+      await Promise.resolve();
+      expect(texts()).toEqual(['one']);
+      vi.advanceTimersByTime(16);
+      expect(texts().sort()).toEqual(['one', 'two']);
+    } finally {
+      vi.useRealTimers();
+      room.close();
+    }
   });
 });

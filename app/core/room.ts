@@ -20,6 +20,8 @@ import type { Transport, TransportOptions } from './transport/types';
  * and a clip, or a device turning direct, waits off screen behind the redraws before it.
  */
 const REDRAW_MS = 16;
+/** Progress of a transfer alone redraws less often: each redraw slows the pieces coming in. */
+const PROGRESS_REDRAW_MS = 100;
 
 /** A public STUN server lets devices on different networks find their public addresses. */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
@@ -63,15 +65,18 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     dropped: 0,
   });
   const transfers = new Map<string, TransferView>();
-  let scheduled = false;
   let shownAt = Number.NEGATIVE_INFINITY;
+  /** When the next redraw is due; none is scheduled while it is infinite. */
+  let dueAt = Number.POSITIVE_INFINITY;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   // Many events can land in one tick, or in many ticks at once (a burst of clips): the ui
   // redraws at once after a quiet spell, and at most every REDRAW_MS while they keep coming.
   // Until the mesh exists there is nothing to show yet.
   let mesh: Mesh | undefined;
   const show = (): void => {
-    scheduled = false;
+    clearTimeout(timer);
+    dueAt = Number.POSITIVE_INFINITY;
     shownAt = performance.now();
     if (!mesh) return;
     const { health } = mesh;
@@ -86,12 +91,16 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       dropped: health.dropped,
     });
   };
-  const changed = (): void => {
-    if (scheduled || !mesh) return;
-    scheduled = true;
-    const wait = shownAt + REDRAW_MS - performance.now();
-    if (wait <= 0) queueMicrotask(show);
-    else setTimeout(show, wait);
+  const changed = (gapMs = REDRAW_MS): void => {
+    if (!mesh) return;
+    const now = performance.now();
+    const at = Math.max(now, shownAt + gapMs);
+    if (at >= dueAt) return;
+    // A change that cannot wait moves a slower redraw already scheduled forward.
+    dueAt = at;
+    clearTimeout(timer);
+    if (at <= now) queueMicrotask(show);
+    else timer = setTimeout(show, at - now);
   };
 
   const sync: ClipSync = new ClipSync({
@@ -122,9 +131,13 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onReachable: (deviceId) => void loaded.then(() => sync.onReachable(deviceId)),
     onTransfer: (transfer) => {
       const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
-      if (transfer.done >= transfer.total) transfers.delete(key);
-      else transfers.set(key, transfer);
-      changed();
+      if (transfer.done >= transfer.total) {
+        transfers.delete(key);
+        changed();
+      } else {
+        transfers.set(key, transfer);
+        changed(PROGRESS_REDRAW_MS);
+      }
     },
     onChange: changed,
   });
