@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { roomClipStorage } from './clip-store';
 import {
   forgetRoom,
   listRooms,
   loadDeviceIdentity,
-  loadHistory,
   loadSettings,
-  Outbox,
   rememberRoom,
   renameRoom,
-  roomClipStorage,
   saveDeviceName,
-  saveHistory,
   saveSettings,
   setIdentitySlot,
 } from './persist';
@@ -93,71 +90,16 @@ describe('rooms', () => {
     expect(await listRooms(store)).toHaveLength(10);
   });
 
-  it('forgetting a room deletes its history and outbox', async () => {
+  it('forgetting a room deletes its clips, and only its own', async () => {
     const store = memoryStore();
+    const other = 'BBBBBBBBBBBBBBBBBBBBBB';
     await rememberRoom({ code, name: 'Home' }, store);
-    await saveHistory(code, [clip('1')], store);
-    await (await Outbox.open(code, store)).add(clip('2'));
+    await roomClipStorage(code, store).save({ history: [clip('1')], outbox: [clip('2')] });
+    await roomClipStorage(other, store).save({ history: [clip('3')], outbox: [] });
     await forgetRoom(code, store);
-    expect(await loadHistory(code, store)).toEqual([]);
-    expect((await Outbox.open(code, store)).list()).toEqual([]);
-  });
-});
-
-describe('history', () => {
-  it('is saved per room and read back without invalid entries', async () => {
-    const store = memoryStore();
-    await saveHistory(code, [clip('1'), clip('2')], store);
-    expect(await loadHistory(code, store)).toEqual([clip('1'), clip('2')]);
-    expect(await loadHistory('another-room', store)).toEqual([]);
-    await store.set(`history/${code}`, [clip('3'), { id: 'x' }, null, 'junk']);
-    expect(await loadHistory(code, store)).toEqual([clip('3')]);
-    await store.set(`history/${code}`, { not: 'a list' });
-    expect(await loadHistory(code, store)).toEqual([]);
-  });
-});
-
-describe('Outbox', () => {
-  it('survives a reload: a new Outbox on the same store sees what was added', async () => {
-    const store = memoryStore();
-    const outbox = await Outbox.open(code, store);
-    await outbox.add(clip('1', 1));
-    await outbox.add(clip('2', 2));
-    await outbox.add(clip('1', 1));
-    expect(outbox.list()).toEqual([clip('1', 1), clip('2', 2)]);
-
-    const reloaded = await Outbox.open(code, store);
-    expect(reloaded.list()).toEqual([clip('1', 1), clip('2', 2)]);
-    await reloaded.remove(['clip-0001', 'clip-9999']);
-    expect((await Outbox.open(code, store)).list()).toEqual([clip('2', 2)]);
-  });
-
-  it('writes the latest list even when changes are not awaited', async () => {
-    const store = memoryStore();
-    const outbox = await Outbox.open(code, store);
-    void outbox.add(clip('1'));
-    void outbox.add(clip('2'));
-    await outbox.remove(['clip-0001']);
-    expect((await Outbox.open(code, store)).list()).toEqual([clip('2')]);
-  });
-
-  it('returns a copy of its list', async () => {
-    const outbox = await Outbox.open(code, memoryStore());
-    await outbox.add(clip('1'));
-    outbox.list().pop();
-    expect(outbox.list()).toHaveLength(1);
-  });
-});
-
-describe('roomClipStorage', () => {
-  it('keeps a room history and outbox the Outbox class also reads', async () => {
-    const store = memoryStore();
-    const storage = roomClipStorage(code, store);
-    await storage.saveHistory([clip('1')]);
-    await storage.saveOutbox([clip('2')]);
-    expect(await storage.loadHistory()).toEqual([clip('1')]);
-    expect(await storage.loadOutbox()).toEqual([clip('2')]);
-    expect((await Outbox.open(code, store)).list()).toEqual([clip('2')]);
+    expect(await roomClipStorage(code, store).load()).toEqual({ history: [], outbox: [] });
+    expect((await roomClipStorage(other, store).load()).history).toEqual([clip('3')]);
+    expect((await store.keys()).filter((key) => key.includes(code))).toEqual([]);
   });
 });
 

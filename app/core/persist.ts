@@ -1,12 +1,12 @@
-// What this device remembers between visits: who it is, its rooms, their history
-// and unsent clips, and its settings. Everything read back is checked, since an
+// What this device remembers between visits: who it is, its rooms and its settings
+// (a room's clips are in clip-store.ts). Everything read back is checked, since an
 // older version of the app may have written it.
 
 import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN } from '../../relay/contract';
+import { forgetRoomClips } from './clip-store';
 import { newDeviceIdentity } from './keys';
-import { type Clip, MAX_NAME_CHARS, parsePeerMessage } from './protocol';
-import { idbStore, type Store } from './storage';
-import type { ClipStorage } from './sync';
+import { MAX_NAME_CHARS } from './protocol';
+import { appStore, type Store } from './storage';
 
 export interface DeviceRecord {
   id: string;
@@ -33,13 +33,6 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { autoCopy: false };
 
-let appStore: Store | undefined;
-/** The app's own IndexedDB store, opened on first use; tests pass a store instead. */
-function defaultStore(): Store {
-  appStore ??= idbStore('clipmesh');
-  return appStore;
-}
-
 const DEVICE_KEY = 'device';
 let identitySlot = 0;
 /** Tabs of one browser are separate devices, each with the identity of its own slot. */
@@ -49,8 +42,6 @@ export function setIdentitySlot(slot: number): void {
 const deviceKey = () => (identitySlot === 0 ? DEVICE_KEY : `${DEVICE_KEY}/${identitySlot}`);
 const ROOMS_KEY = 'rooms';
 const SETTINGS_KEY = 'settings';
-const historyKey = (code: string) => `history/${code}`;
-const outboxKey = (code: string) => `outbox/${code}`;
 
 // Read-modify-write steps on one store run one after another, so none is lost.
 const queues = new WeakMap<Store, Promise<unknown>>();
@@ -61,10 +52,7 @@ function serially<T>(store: Store, step: () => Promise<T>): Promise<T> {
 }
 
 /** This device's identity, made and stored on first use. */
-export function loadDeviceIdentity(
-  defaultName: string,
-  store = defaultStore(),
-): Promise<DeviceRecord> {
+export function loadDeviceIdentity(defaultName: string, store = appStore()): Promise<DeviceRecord> {
   return serially(store, async () => {
     const saved = await store.get<Partial<DeviceRecord>>(deviceKey());
     if (isDevice(saved)) return { id: saved.id, key: saved.key, name: saved.name };
@@ -74,7 +62,7 @@ export function loadDeviceIdentity(
   });
 }
 
-export function saveDeviceName(name: string, store = defaultStore()): Promise<DeviceRecord> {
+export function saveDeviceName(name: string, store = appStore()): Promise<DeviceRecord> {
   return serially(store, async () => {
     const saved = await store.get<DeviceRecord>(deviceKey());
     if (!isDevice(saved)) throw new Error('This device has no identity yet.');
@@ -85,7 +73,7 @@ export function saveDeviceName(name: string, store = defaultStore()): Promise<De
 }
 
 /** Rooms, most recently used first. */
-export async function listRooms(store = defaultStore()): Promise<RoomRecord[]> {
+export async function listRooms(store = appStore()): Promise<RoomRecord[]> {
   const saved = await store.get<unknown>(ROOMS_KEY);
   const rooms = Array.isArray(saved) ? saved.filter(isRoom) : [];
   return rooms.sort((a, b) => b.lastUsed - a.lastUsed);
@@ -94,7 +82,7 @@ export async function listRooms(store = defaultStore()): Promise<RoomRecord[]> {
 /** Adds a room or marks it used (now by default); a name or relay given replaces the saved one. */
 export function rememberRoom(
   room: { code: string; name?: string; relayUrl?: string; lastUsed?: number },
-  store = defaultStore(),
+  store = appStore(),
 ): Promise<RoomRecord> {
   return updateRooms(store, (rooms) => {
     const saved = rooms.find((r) => r.code === room.code);
@@ -109,7 +97,7 @@ export function rememberRoom(
   });
 }
 
-export function renameRoom(code: string, name: string, store = defaultStore()): Promise<void> {
+export function renameRoom(code: string, name: string, store = appStore()): Promise<void> {
   return updateRooms(store, (rooms) => ({
     rooms: rooms.map((r) => (r.code === code ? { ...r, name: clampName(name) } : r)),
     result: undefined,
@@ -117,23 +105,15 @@ export function renameRoom(code: string, name: string, store = defaultStore()): 
 }
 
 /** Forgets a room with its history and unsent clips. */
-export async function forgetRoom(code: string, store = defaultStore()): Promise<void> {
+export async function forgetRoom(code: string, store = appStore()): Promise<void> {
   await updateRooms(store, (rooms) => ({
     rooms: rooms.filter((r) => r.code !== code),
     result: undefined,
   }));
-  await Promise.all([store.del(historyKey(code)), store.del(outboxKey(code))]);
+  await forgetRoomClips(code, store);
 }
 
-export async function loadHistory(code: string, store = defaultStore()): Promise<Clip[]> {
-  return readClips(await store.get<unknown>(historyKey(code)));
-}
-
-export function saveHistory(code: string, clips: Clip[], store = defaultStore()): Promise<void> {
-  return store.set(historyKey(code), clips);
-}
-
-export async function loadSettings(store = defaultStore()): Promise<Settings> {
+export async function loadSettings(store = appStore()): Promise<Settings> {
   const saved = await store.get<Partial<Settings>>(SETTINGS_KEY);
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (typeof saved?.autoCopy === 'boolean') settings.autoCopy = saved.autoCopy;
@@ -143,54 +123,8 @@ export async function loadSettings(store = defaultStore()): Promise<Settings> {
   return settings;
 }
 
-export function saveSettings(settings: Settings, store = defaultStore()): Promise<void> {
+export function saveSettings(settings: Settings, store = appStore()): Promise<void> {
   return store.set(SETTINGS_KEY, settings);
-}
-
-/** Clips waiting for a first receipt, per room; every change is written through. */
-export class Outbox {
-  private constructor(
-    private readonly store: Store,
-    private readonly code: string,
-    private clips: Clip[],
-  ) {}
-
-  static async open(code: string, store = defaultStore()): Promise<Outbox> {
-    return new Outbox(store, code, readClips(await store.get<unknown>(outboxKey(code))));
-  }
-
-  /** Oldest first, the order to send in. */
-  list(): Clip[] {
-    return [...this.clips];
-  }
-
-  add(clip: Clip): Promise<void> {
-    if (this.clips.some((c) => c.id === clip.id)) return this.save();
-    this.clips = [...this.clips, clip];
-    return this.save();
-  }
-
-  remove(ids: string[]): Promise<void> {
-    const gone = new Set(ids);
-    this.clips = this.clips.filter((c) => !gone.has(c.id));
-    return this.save();
-  }
-
-  private save(): Promise<void> {
-    // The latest list is written, in order, whatever order callers await in.
-    const clips = this.clips;
-    return serially(this.store, () => this.store.set(outboxKey(this.code), clips));
-  }
-}
-
-/** A room's history and outbox as ClipSync keeps them. */
-export function roomClipStorage(code: string, store = defaultStore()): ClipStorage {
-  return {
-    loadHistory: () => loadHistory(code, store),
-    saveHistory: (clips) => saveHistory(code, clips, store),
-    loadOutbox: async () => readClips(await store.get<unknown>(outboxKey(code))),
-    saveOutbox: (clips) => serially(store, () => store.set(outboxKey(code), clips)),
-  };
 }
 
 function updateRooms<T>(
@@ -202,16 +136,6 @@ function updateRooms<T>(
     await store.set(ROOMS_KEY, rooms);
     return result;
   });
-}
-
-function readClips(saved: unknown): Clip[] {
-  if (!Array.isArray(saved)) return [];
-  const clips: Clip[] = [];
-  for (const clip of saved) {
-    const message = parsePeerMessage({ t: 'clip', clip });
-    if (message?.t === 'clip') clips.push(message.clip);
-  }
-  return clips;
 }
 
 function isDevice(value: Partial<DeviceRecord> | undefined): value is DeviceRecord {

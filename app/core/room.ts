@@ -1,10 +1,10 @@
 // An open room: keys, transports, the mesh and clip sync, wired together and
 // exposed to the ui as one RoomSession.
 
+import { roomClipStorage } from './clip-store';
 import { deriveRoomKeys } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
-import { roomClipStorage } from './persist';
 import type { Clip } from './protocol';
 import { Sealer } from './sealed';
 import type { RoomSession, RoomState, TransferView } from './session-types';
@@ -15,8 +15,13 @@ import { combineTransports } from './transport/multi';
 import { createRelayTransport } from './transport/sse';
 import type { Transport, TransportOptions } from './transport/types';
 
-/** The shortest time between two redraws while changes keep coming. */
-const REDRAW_MS = 100;
+/**
+ * The shortest time between two redraws while changes keep coming: about a frame. Longer,
+ * and a clip, or a device turning direct, waits off screen behind the redraws before it.
+ */
+const REDRAW_MS = 16;
+/** Progress of a transfer alone redraws less often: each redraw slows the pieces coming in. */
+const PROGRESS_REDRAW_MS = 100;
 
 /** A public STUN server lets devices on different networks find their public addresses. */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
@@ -60,15 +65,18 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     dropped: 0,
   });
   const transfers = new Map<string, TransferView>();
-  let scheduled = false;
   let shownAt = Number.NEGATIVE_INFINITY;
+  /** When the next redraw is due; none is scheduled while it is infinite. */
+  let dueAt = Number.POSITIVE_INFINITY;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   // Many events can land in one tick, or in many ticks at once (a burst of clips): the ui
   // redraws at once after a quiet spell, and at most every REDRAW_MS while they keep coming.
-  // Until the mesh exists (history loads first) there is nothing to show yet.
+  // Until the mesh exists there is nothing to show yet.
   let mesh: Mesh | undefined;
   const show = (): void => {
-    scheduled = false;
+    clearTimeout(timer);
+    dueAt = Number.POSITIVE_INFINITY;
     shownAt = performance.now();
     if (!mesh) return;
     const { health } = mesh;
@@ -83,12 +91,16 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       dropped: health.dropped,
     });
   };
-  const changed = (): void => {
-    if (scheduled || !mesh) return;
-    scheduled = true;
-    const wait = shownAt + REDRAW_MS - performance.now();
-    if (wait <= 0) queueMicrotask(show);
-    else setTimeout(show, wait);
+  const changed = (gapMs = REDRAW_MS): void => {
+    if (!mesh) return;
+    const now = performance.now();
+    const at = Math.max(now, shownAt + gapMs);
+    if (at >= dueAt) return;
+    // A change that cannot wait moves a slower redraw already scheduled forward.
+    dueAt = at;
+    clearTimeout(timer);
+    if (at <= now) queueMicrotask(show);
+    else timer = setTimeout(show, at - now);
   };
 
   const sync: ClipSync = new ClipSync({
@@ -103,8 +115,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onChange: changed,
     onReceived: options.onReceived,
   });
-  await sync.load();
-
+  // The relay subscription does not wait for the history to come off the disk: what
+  // arrives meanwhile reaches sync once it has loaded, in order.
+  const loaded = sync.load();
   mesh = new Mesh({
     selfId: identity.id,
     selfName: identity.name,
@@ -114,17 +127,28 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
     partTimeoutMs: options.partTimeoutMs,
-    onMessage: (from, message) => sync.onMessage(from, message),
-    onReachable: (deviceId) => sync.onReachable(deviceId),
+    onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
+    onReachable: (deviceId) => void loaded.then(() => sync.onReachable(deviceId)),
     onTransfer: (transfer) => {
       const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
-      if (transfer.done >= transfer.total) transfers.delete(key);
-      else transfers.set(key, transfer);
-      changed();
+      if (transfer.done >= transfer.total) {
+        transfers.delete(key);
+        changed();
+      } else {
+        transfers.set(key, transfer);
+        changed(PROGRESS_REDRAW_MS);
+      }
     },
     onChange: changed,
   });
-  changed();
+  try {
+    await loaded;
+  } catch (cause) {
+    mesh.close();
+    throw cause;
+  }
+  // The first state the ui sees holds the saved history.
+  show();
 
   return {
     code,

@@ -13,10 +13,10 @@ describe.each<[string, () => Store]>([
     await store.set('clip', value);
     await store.set('count', 3);
     expect(await store.get('clip')).toEqual(value);
-    expect((await store.keys?.())?.sort()).toEqual(['clip', 'count']);
+    expect((await store.keys())?.sort()).toEqual(['clip', 'count']);
     await store.del('clip');
     expect(await store.get('clip')).toBeUndefined();
-    expect(await store.keys?.()).toEqual(['count']);
+    expect(await store.keys()).toEqual(['count']);
   });
 
   it('stores a copy, so later changes to the value are not saved', async () => {
@@ -27,6 +27,19 @@ describe.each<[string, () => Store]>([
     const read = await store.get<{ list: number[] }>('v');
     read?.list.push(3);
     expect(await store.get('v')).toEqual({ list: [1] });
+  });
+
+  it('writes puts and deletes together, and reads many keys at once', async () => {
+    const store = make();
+    await store.set('old', 1);
+    await store.write(
+      [
+        ['a', { n: 1 }],
+        ['b', 2],
+      ],
+      ['old'],
+    );
+    expect(await store.getMany(['a', 'old', 'b'])).toEqual([{ n: 1 }, undefined, 2]);
   });
 });
 

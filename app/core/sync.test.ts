@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Clip, PeerMessage } from './protocol';
-import { type ClipStorage, ClipSync, type SyncLink } from './sync';
+import { type ClipStorage, ClipSync, type SavedClips, type SyncLink } from './sync';
 
-function memoryClipStorage(): ClipStorage & { history: Clip[]; outbox: Clip[] } {
+function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
   const storage = {
     history: [] as Clip[],
     outbox: [] as Clip[],
-    loadHistory: async () => storage.history,
-    saveHistory: async (clips: Clip[]) => {
-      storage.history = clips;
-    },
-    loadOutbox: async () => storage.outbox,
-    saveOutbox: async (clips: Clip[]) => {
-      storage.outbox = clips;
+    saves: 0,
+    load: async () => ({ history: storage.history, outbox: storage.outbox }),
+    save: async ({ history, outbox }: SavedClips) => {
+      storage.saves++;
+      storage.history = history;
+      storage.outbox = outbox;
     },
   };
   return storage;
@@ -56,7 +55,8 @@ function network() {
   return { add, connect, sent };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Past the moment a change is written. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
 const texts = (sync: ClipSync) => sync.view().map((clip) => clip.text);
 
 describe('clip sync', () => {
@@ -136,6 +136,40 @@ describe('clip sync', () => {
     a.sync.onReachable('b');
     await settle();
     expect(texts(b.sync)).not.toContain(newest.text);
+  });
+});
+
+describe('clip sync on disk', () => {
+  it('writes a received clip moments after it arrives, so a reload shows it', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const b = await net.add('b');
+    net.connect('a');
+    net.connect('b');
+    await a.sync.send('hello');
+    await settle();
+    expect(b.storage.history.map((clip) => clip.text)).toEqual(['hello']);
+    const reloaded = await network().add('b', b.storage);
+    expect(texts(reloaded.sync)).toEqual(['hello']);
+  });
+
+  it('writes changes made in one moment once, and every sender learns it is saved', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const results = await Promise.all([a.sync.send('1'), a.sync.send('2'), a.sync.send('3')]);
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(a.storage.saves).toBe(1);
+    expect(a.storage.outbox.map((clip) => clip.text)).toEqual(['1', '2', '3']);
+  });
+
+  it('flush writes a waiting change at once', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const sent = a.sync.send('now');
+    await a.sync.flush();
+    expect(a.storage.outbox.map((clip) => clip.text)).toEqual(['now']);
+    expect((await sent).ok).toBe(true);
+    expect(a.storage.saves).toBe(1);
   });
 });
 

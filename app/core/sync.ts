@@ -11,12 +11,18 @@ export interface SyncLink {
   send(deviceId: string, message: PeerMessage): Promise<void>;
 }
 
+export interface SavedClips {
+  /** Newest first. */
+  history: Clip[];
+  /** Clips waiting for a first receipt, oldest first. */
+  outbox: Clip[];
+}
+
 /** Where a room's clips live between visits. */
 export interface ClipStorage {
-  loadHistory(): Promise<Clip[]>;
-  saveHistory(clips: Clip[]): Promise<void>;
-  loadOutbox(): Promise<Clip[]>;
-  saveOutbox(clips: Clip[]): Promise<void>;
+  load(): Promise<SavedClips>;
+  /** Makes the saved clips these; the storage writes only what changed. */
+  save(clips: SavedClips): Promise<void>;
 }
 
 export interface SyncOptions {
@@ -32,7 +38,12 @@ export interface SyncOptions {
 
 /** How many recent ids each side offers when two devices connect. */
 const HAVE_COUNT = 100;
-const SAVE_DELAY_MS = 250;
+/**
+ * A change is written this long after it happens, after what a person waits for: a large
+ * clip being sent fills the data channel first, and the redraw (room.ts) comes first.
+ * Changes meanwhile share one write.
+ */
+const SAVE_DELAY_MS = 20;
 
 export class ClipSync {
   private history: Clip[] = [];
@@ -41,16 +52,16 @@ export class ClipSync {
   /** Ids deleted here, so history exchange does not bring them back. */
   private readonly deleted = new Set<string>();
   private readonly sending = new Set<string>();
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The write waiting for its moment, shared by every change made meanwhile. */
+  private pendingSave:
+    | { timer: ReturnType<typeof setTimeout>; start(): void; done: Promise<void> }
+    | undefined;
   private readonly views = new WeakMap<Clip, ClipView>();
 
   constructor(private readonly options: SyncOptions) {}
 
   async load(): Promise<void> {
-    const [history, outbox] = await Promise.all([
-      this.options.storage.loadHistory(),
-      this.options.storage.loadOutbox(),
-    ]);
+    const { history, outbox } = await this.options.storage.load();
     this.history = mergeClips(this.history, history, this.cap);
     this.outbox = outbox;
     this.history = mergeClips(this.history, outbox, this.cap);
@@ -91,9 +102,8 @@ export class ClipSync {
     this.outbox = [...this.outbox, clip];
     this.options.onChange();
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
-    // Saving a large clip takes long; it runs beside delivery, queued before any ack's removal.
-    await this.options.storage.saveOutbox(this.outbox);
-    this.scheduleSave();
+    // Sent only once it is on disk, so a reload cannot lose it.
+    await this.save();
     return { ok: true, id: clip.id };
   }
 
@@ -124,9 +134,9 @@ export class ClipSync {
   async deleteClip(id: string): Promise<void> {
     this.deleted.add(id);
     this.history = this.history.filter((clip) => clip.id !== id);
-    await this.dropFromOutbox([id]);
+    this.dropFromOutbox([id]);
     this.options.onChange();
-    await this.options.storage.saveHistory(this.history);
+    await this.save();
   }
 
   async clear(): Promise<void> {
@@ -134,14 +144,16 @@ export class ClipSync {
     this.history = [];
     this.outbox = [];
     this.options.onChange();
-    await Promise.all([this.options.storage.saveHistory([]), this.options.storage.saveOutbox([])]);
+    await this.save();
   }
 
-  /** Writes pending history at once (page hide, room close). */
+  /** Writes a pending change at once (room close). */
   async flush(): Promise<void> {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    await this.options.storage.saveHistory(this.history);
+    const pending = this.pendingSave;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pending.start();
+    await pending.done;
   }
 
   private get cap(): number {
@@ -175,14 +187,14 @@ export class ClipSync {
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
-    this.scheduleSave();
     this.options.onChange();
+    void this.save();
     if (clip.from !== this.options.selfId) this.options.onReceived?.(clip);
   }
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
-    void this.dropFromOutbox(ids);
+    if (this.dropFromOutbox(ids)) void this.save();
     this.options.onChange();
   }
 
@@ -220,17 +232,29 @@ export class ClipSync {
     for (const id of this.holders.keys()) if (!known.has(id)) this.holders.delete(id);
   }
 
-  private async dropFromOutbox(ids: string[]): Promise<void> {
+  /** True when the outbox changed. */
+  private dropFromOutbox(ids: string[]): boolean {
     const gone = new Set(ids);
     const kept = this.outbox.filter((clip) => !gone.has(clip.id));
-    if (kept.length === this.outbox.length) return;
+    if (kept.length === this.outbox.length) return false;
     this.outbox = kept;
-    await this.options.storage.saveOutbox(kept);
+    return true;
   }
 
-  private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+  /** Resolves once the clips as they are now, or later, are on disk. */
+  private save(): Promise<void> {
+    if (!this.pendingSave) {
+      let start = (): void => {};
+      const started = new Promise<void>((resolve) => {
+        start = resolve;
+      });
+      const done = started.then(() => {
+        this.pendingSave = undefined;
+        return this.options.storage.save({ history: this.history, outbox: this.outbox });
+      });
+      this.pendingSave = { timer: setTimeout(start, SAVE_DELAY_MS), start, done };
+    }
+    return this.pendingSave.done;
   }
 }
 

@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Clip } from './protocol';
+import { openRoom } from './room';
+import type { ClipStorage, SavedClips } from './sync';
+import type { Transport } from './transport/types';
+
+const saved: Clip = {
+  id: 'clip-0001',
+  text: 'from last time',
+  from: 'device-AAAAAAAAAAAAAAAA',
+  fromName: 'Laptop',
+  at: 1,
+};
+
+/** Storage whose history comes off the disk only when released. */
+function slowStorage(): ClipStorage & { release(): void } {
+  let release = (): void => {};
+  const ready = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    release,
+    load: async (): Promise<SavedClips> => {
+      await ready;
+      return { history: [saved], outbox: [] };
+    },
+    save: async () => {},
+  };
+}
+
+function quietTransport(): Transport {
+  return { maxPayload: 65_536, subscribe: () => () => {}, publish: async () => {} };
+}
+
+const identity = { id: 'device-BBBBBBBBBBBBBBBB', key: 'k'.repeat(32), name: 'Phone' };
+
+describe('opening a room', () => {
+  it('subscribes to the relay before the history has loaded, and first shows the saved history', async () => {
+    let subscribed = false;
+    const transport = (): Transport => ({
+      maxPayload: 65_536,
+      subscribe: () => {
+        subscribed = true;
+        return () => {};
+      },
+      publish: async () => {},
+    });
+    const storage = slowStorage();
+    const opening = openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport,
+      storage,
+    });
+    // The history is still on the disk: it is released only after this.
+    await vi.waitFor(() => expect(subscribed).toBe(true));
+    storage.release();
+    const room = await opening;
+    expect(room.state.get().history.map((clip) => clip.text)).toEqual(['from last time']);
+    room.close();
+  });
+});
+
+describe('redraws', () => {
+  it('show a change at once after a quiet spell, and within a frame while changes keep coming', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport: quietTransport,
+      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+    });
+    try {
+      const texts = () => room.state.get().history.map((clip) => clip.text);
+      vi.advanceTimersByTime(1_000);
+      void room.send('one');
+      await Promise.resolve();
+      expect(texts()).toEqual(['one']);
+      void room.send('two');
+      await Promise.resolve();
+      expect(texts()).toEqual(['one']);
+      vi.advanceTimersByTime(16);
+      expect(texts().sort()).toEqual(['one', 'two']);
+    } finally {
+      vi.useRealTimers();
+      room.close();
+    }
+  });
+});
