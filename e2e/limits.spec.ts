@@ -48,8 +48,11 @@ test('a clip over 16 MiB is refused on the sender with a plain error, and nothin
   const [a, b] = pair as [Device, Device];
   await a.page.evaluate(() => navigator.clipboard.writeText('x'.repeat(16 * 1024 * 1024 + 1)));
   await a.page.getByRole('button', { name: 'Paste & send' }).click();
+  // The refused text stays in the composer, so nothing is lost; reading 16 MiB from the
+  // clipboard and laying it out in the text box takes seconds, and the alert shows with it.
   await expect(a.page.getByRole('alert')).toHaveText(
     'That clip is too large: the limit is 16 MiB of text.',
+    { timeout: 20_000 },
   );
   await expect(a.page.locator('[data-testid="clip"]')).toHaveCount(0);
   await expect(b.page.locator('[data-testid="clip"]')).toHaveCount(0);
