@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fetchText, responseReader, sseReader } from './relay-client.mjs';
+import { RELAY_TARGETS } from './relay-targets.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = `${REPO_ROOT}bench/results/relay.json`;
@@ -56,15 +57,6 @@ function relayFlags(roomCount) {
     ['--max-rooms', roomCount + WARM_UP_DEVICES],
   ].flatMap(([flag, value]) => [flag, String(value)]);
 }
-
-const TARGETS = {
-  subscribers: { min: 10_000 },
-  rss_kib_per_subscriber: { max: 16 },
-  publish_per_s: { min: 5000 },
-  fanout_p50_ms: { max: 1 },
-  fanout_p99_ms: { max: 10 },
-  errors: { max: 0 },
-};
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -561,7 +553,7 @@ function round(value, digits) {
 }
 
 function printTable(results) {
-  const rows = Object.entries(TARGETS).map(([metric, target]) => {
+  const rows = Object.entries(RELAY_TARGETS).map(([metric, target]) => {
     const value = results[metric];
     const ok = 'min' in target ? value >= target.min : value <= target.max;
     const wanted = 'min' in target ? `>= ${target.min}` : `<= ${target.max}`;
