@@ -203,4 +203,39 @@ describe('a hostile peer in sync', () => {
     expect(sync.view().map((clip) => clip.holders)).toEqual([['device-evil']]);
     release();
   });
+
+  it('sends receipts after the redraw, one message per device for clips that came together', async () => {
+    const sends: Array<{ to: string; message: PeerMessage }> = [];
+    let changes = 0;
+    const sync = new ClipSync({
+      selfId: 'device-bbbb',
+      selfName: () => 'B',
+      link: {
+        reachable: () => ['device-aaaa'],
+        send: async (to, message) => {
+          sends.push({ to, message });
+        },
+      },
+      storage: memoryClipStorage(),
+      cap: 1000,
+      onChange: () => changes++,
+    });
+    await sync.load();
+    const clip = (n: number): Clip => ({
+      id: `clip-${String(n).padStart(4, '0')}`,
+      text: `text ${n}`,
+      from: 'device-aaaa',
+      fromName: 'A',
+      at: 1_000 + n,
+    });
+    for (let n = 0; n < 600; n++) sync.onMessage('device-aaaa', { t: 'clip', clip: clip(n) });
+    expect(changes).toBeGreaterThan(0);
+    expect(sends).toEqual([]);
+    await settle();
+    const acks = sends.map(({ to, message }) => ({ to, ...message }));
+    expect(acks.map((ack) => ack.to)).toEqual(['device-aaaa', 'device-aaaa']);
+    const ids = acks.flatMap((ack) => ('ids' in ack ? ack.ids : []));
+    expect(acks.map((ack) => ('ids' in ack ? ack.ids.length : 0))).toEqual([500, 100]);
+    expect(new Set(ids).size).toBe(600);
+  });
 });

@@ -3,7 +3,7 @@
 
 import { encodeBase64Url } from './base64url';
 import { mergeClips, recentIds } from './history';
-import { type Clip, MAX_CLIP_CHARS, type PeerMessage } from './protocol';
+import { type Clip, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
 import type { ClipView, SendResult } from './session-types';
 
 export interface SyncLink {
@@ -57,6 +57,8 @@ export class ClipSync {
     | { timer: ReturnType<typeof setTimeout>; start(): void; done: Promise<void> }
     | undefined;
   private readonly views = new WeakMap<Clip, ClipView>();
+  /** Receipts not sent yet, by the device they go to. */
+  private readonly unacked = new Map<string, string[]>();
 
   constructor(private readonly options: SyncOptions) {}
 
@@ -98,10 +100,11 @@ export class ClipSync {
       fromName: this.options.selfName(),
       at: Date.now(),
     };
-    this.history = mergeClips(this.history, [clip], this.cap);
     this.outbox = [...this.outbox, clip];
-    this.options.onChange();
+    // Onto the wire before this device redraws: the others wait for it, this one does not.
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
+    this.history = mergeClips(this.history, [clip], this.cap);
+    this.options.onChange();
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
     return { ok: true, id: clip.id };
@@ -178,7 +181,7 @@ export class ClipSync {
   }
 
   private onClip(from: string, clip: Clip): void {
-    void this.options.link.send(from, { t: 'ack', ids: [clip.id] }).catch(() => {});
+    this.ack(from, clip.id);
     if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
       this.hold(from, [clip.id]);
       return;
@@ -196,6 +199,27 @@ export class ClipSync {
     this.hold(from, ids);
     if (this.dropFromOutbox(ids)) void this.save();
     this.options.onChange();
+  }
+
+  /**
+   * Receipts go after the redraw (sending blocks the page a moment), one message per
+   * device for every clip that came meanwhile, such as a whole history exchange.
+   */
+  private ack(deviceId: string, id: string): void {
+    const ids = this.unacked.get(deviceId);
+    if (ids) {
+      ids.push(id);
+      return;
+    }
+    this.unacked.set(deviceId, [id]);
+    setTimeout(() => {
+      const batch = this.unacked.get(deviceId) ?? [];
+      this.unacked.delete(deviceId);
+      for (let start = 0; start < batch.length; start += MAX_IDS) {
+        const ids = batch.slice(start, start + MAX_IDS);
+        void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
+      }
+    }, 0);
   }
 
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */

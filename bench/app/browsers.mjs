@@ -48,12 +48,16 @@ export async function startRelay(dist = `${REPO_ROOT}dist`) {
  */
 function pageHooks() {
   const now = () => performance.timeOrigin + performance.now();
-  const bench = { clips: {}, states: {}, qr: null };
+  // `waiters`: markers the benchmark awaits, so it learns of a clip without polling the page.
+  const bench = { clips: {}, states: {}, qr: null, waiters: {} };
   window.__bench = bench;
   const noteClip = (item, at) => {
     const text = item.querySelector('[data-testid="clip-text"]')?.textContent ?? '';
     const marker = /^bench:(\S+)/.exec(text)?.[1];
-    if (marker && !(marker in bench.clips)) bench.clips[marker] = at;
+    if (!marker || marker in bench.clips) return;
+    bench.clips[marker] = at;
+    bench.waiters[marker]?.(at);
+    delete bench.waiters[marker];
   };
   const noteDevice = (item, at) => {
     const id = item.dataset.deviceId;
@@ -182,13 +186,25 @@ export function pasteAndSend(device, marker, length) {
   );
 }
 
-/** Waits until the clip shows on `device`; resolves with the page's timestamp of it. */
+/**
+ * Waits until the clip shows on `device`; resolves with the page's timestamp of it. The page
+ * answers when it sees the clip: polling would take the receiver's main thread meanwhile.
+ */
 export async function clipShownAt(device, marker, timeout = 30_000) {
-  const handle = await device.page.waitForFunction((m) => window.__bench.clips[m], marker, {
-    timeout,
-    polling: 5,
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${device.name}: no clip ${marker}`)), timeout);
   });
-  return handle.jsonValue();
+  const shown = device.page.evaluate(
+    (m) =>
+      window.__bench.clips[m] ?? new Promise((resolve) => (window.__bench.waiters[m] = resolve)),
+    marker,
+  );
+  try {
+    return await Promise.race([shown, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits until the composer is ready for the next clip (the last send has finished). */

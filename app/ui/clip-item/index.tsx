@@ -1,9 +1,9 @@
 // One clip in the history: its text, who sent it and when, where it is, and Copy.
 
 import { useSignal } from '@preact/signals';
-import { memo } from 'preact/compat';
 import type { ClipView } from '../../core/session-types';
 import { clipPreview } from '../lib/clip-preview';
+import { memo } from '../lib/memo';
 import { receiptLabel } from '../lib/receipts';
 import { relativeTime } from '../lib/relative-time';
 import { COPY_FAILED, useCopy } from '../lib/use-copy';
