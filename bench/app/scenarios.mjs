@@ -27,6 +27,19 @@ const smallText = (marker) => {
 };
 
 /**
+ * Asks each receiver to report `marker`'s clip, before it is sent, so no request from the
+ * benchmark reaches a receiver while the clip is on its way. Resolves once every receiver
+ * has the request, with a promise per receiver of the time the clip showed there.
+ */
+async function watchFor(receivers, marker, timeout) {
+  const arrivals = receivers.map((device) => clipShownAt(device, marker, timeout));
+  for (const arrival of arrivals) arrival.catch(() => {});
+  // A page answers requests in order: once this is back, the watch above is in place.
+  await Promise.all(receivers.map((device) => device.page.evaluate(() => 0)));
+  return arrivals;
+}
+
+/**
  * A opens a new room, B opens its join link. Time: B's navigation start to B showing A as
  * `direct` (its data channel to A open). Each pairing uses fresh profiles (new identities).
  */
@@ -67,8 +80,9 @@ export async function smallClips(sender, receivers, count, warmUp, gapMs = CLIP_
   const times = [];
   for (let i = 0; i < warmUp + count; i++) {
     const marker = nextMarker('s');
+    const arrivals = await watchFor(receivers, marker);
     const sentAt = await pressSend(sender, smallText(marker));
-    const shown = await Promise.all(receivers.map((device) => clipShownAt(device, marker)));
+    const shown = await Promise.all(arrivals);
     if (i >= warmUp) times.push(Math.max(...shown) - sentAt);
     await composerReady(sender);
     await sleep(gapMs);
@@ -81,8 +95,9 @@ export async function largeClips(sender, receiver, chars, count, warmUp) {
   const times = [];
   for (let i = 0; i < warmUp + count; i++) {
     const marker = nextMarker('l');
+    const [arrival] = await watchFor([receiver], marker, 60_000);
     const sentAt = await pasteAndSend(sender, marker, chars);
-    const shownAt = await clipShownAt(receiver, marker, 60_000);
+    const shownAt = await arrival;
     if (i >= warmUp) times.push(shownAt - sentAt);
     await composerReady(sender);
     await sleep(200);

@@ -1,18 +1,68 @@
 // Every clip in the room, newest first, and the way to clear them.
 
 import { useSignal } from '@preact/signals';
-import { useCallback } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { ClipView } from '../../core/session-types';
 import { ClipItem } from '../clip-item';
 import { errorText } from '../lib/error-text';
+import { memo } from '../lib/memo';
 import { useNow } from '../lib/use-now';
 import { device, peers, roomShown, roomState, session } from '../state';
 import { Transfers } from '../transfers';
+import { ClipGroups } from './clip-groups';
 import styles from './history.module.css';
 
-function nameOf(deviceId: string): string | undefined {
-  if (deviceId === device.value?.id) return device.value.name;
-  return peers.value.find((peer) => peer.id === deviceId)?.name;
+/** Clips drawn with the first frame; the rest follow once the page is idle. */
+const FIRST_CLIPS = 20;
+
+/** Names of the devices in the room, the same object while none changes. */
+function useNames(): Map<string, string> {
+  const self = device.value;
+  const named = [...peers.value.map((peer) => [peer.id, peer.name] as const)];
+  if (self) named.push([self.id, self.name]);
+  const key = named.map(([id, name]) => `${id}\n${name}`).join('\n');
+  return useMemo(() => new Map(named), [key]);
 }
+
+/** False until the page has drawn its first frame and has a moment to spare. */
+function useIdle(): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(() => setIdle(true), { timeout: 500 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(() => setIdle(true), 50);
+    return () => clearTimeout(timer);
+  }, []);
+  return idle;
+}
+
+interface GroupProps {
+  clips: ClipView[];
+  selfId: string;
+  names: Map<string, string>;
+  now: number;
+  onDelete(id: string): void;
+}
+
+// Memoized: a new clip redraws its own group; the other groups are not looked at.
+const Group = memo(function Group({ clips, selfId, names, now, onDelete }: GroupProps) {
+  return (
+    <>
+      {clips.map((clip) => (
+        <ClipItem
+          key={clip.id}
+          clip={clip}
+          selfId={selfId}
+          senderName={names.get(clip.from) ?? clip.fromName}
+          now={now}
+          onDelete={onDelete}
+        />
+      ))}
+    </>
+  );
+});
 
 export function History() {
   const now = useNow();
@@ -31,11 +81,20 @@ export function History() {
     (id: string) => run(async () => session.value?.deleteClip(id)),
     [],
   );
+  const names = useNames();
+  const groups = useMemo(() => new ClipGroups<ClipView>(), []);
+  const idle = useIdle();
   const self = device.value;
   if (!roomShown.value || !self) return null;
   // A fresh room shows before it opens, with no clips yet.
   const clips = roomState.value?.history ?? [];
   const transfers = roomState.value?.transfers ?? [];
+  let drawn = 0;
+  const shown = groups.group(clips).filter((group) => {
+    const first = idle || drawn < FIRST_CLIPS;
+    drawn += group.clips.length;
+    return first;
+  });
 
   const clearHistory = () =>
     run(async () => {
@@ -46,17 +105,17 @@ export function History() {
   return (
     <section class={styles.history} aria-labelledby="history-heading">
       <h2 id="history-heading">Clips</h2>
-      <Transfers transfers={transfers} nameOf={(id) => nameOf(id) ?? 'another device'} />
+      <Transfers transfers={transfers} nameOf={(id) => names.get(id) ?? 'another device'} />
       {clips.length === 0 && (
         <p class={styles.empty}>No clips yet. Send one and it shows up on all your devices.</p>
       )}
       <ol class={styles.list} data-testid="history">
-        {clips.map((clip) => (
-          <ClipItem
-            key={clip.id}
-            clip={clip}
+        {shown.map((group) => (
+          <Group
+            key={group.key}
+            clips={group.clips}
             selfId={self.id}
-            senderName={nameOf(clip.from) ?? clip.fromName}
+            names={names}
             now={now}
             onDelete={deleteClip}
           />
