@@ -1,7 +1,8 @@
 // What peers send, over a data channel or the relay fallback, read at the edge:
 // each frame is validated, pieces are put back together, and anything bad is dropped.
 
-import { Reassembler } from './frames';
+import { readPiece } from './binary-pieces';
+import { type Piece, Reassembler } from './frames';
 import { type PeerMessage, PROTOCOL_VERSION, parsePeerMessage, peekVersion } from './protocol';
 import type { TransferView } from './session-types';
 
@@ -15,6 +16,8 @@ export interface InboxEvents {
   transfer(transfer: TransferView): void;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export class Inbox {
   private readonly reassembler: Reassembler;
 
@@ -25,21 +28,28 @@ export class Inbox {
     this.reassembler = new Reassembler({ timeoutMs });
   }
 
-  /** A text frame from a data channel, unchecked. */
-  frame(from: string, text: string): void {
-    const message = this.read(text);
+  /** A text or binary frame from a data channel, unchecked. */
+  frame(from: string, data: string | ArrayBuffer): void {
+    if (typeof data !== 'string') {
+      const piece = readPiece(data);
+      if (piece) this.piece(from, piece);
+      else this.events.drop();
+      return;
+    }
+    const message = this.read(data);
     if (message) this.message(from, message);
   }
 
   /** A message validated already (inside a sealed fallback signal); it may be a piece. */
   message(from: string, message: PeerMessage): void {
-    if (message.t !== 'part') {
-      this.events.deliver(from, message);
-      return;
-    }
+    if (message.t === 'part') this.piece(from, message);
+    else this.events.deliver(from, message);
+  }
+
+  private piece(from: string, piece: Piece): void {
     const transfer = (done: number, total: number) =>
-      this.events.transfer({ id: message.id, direction: 'in', peer: from, done, total });
-    const result = this.reassembler.accept(from, message, Date.now());
+      this.events.transfer({ id: piece.id, direction: 'in', peer: from, done, total });
+    const result = this.reassembler.accept(from, piece, Date.now());
     if ('error' in result) {
       this.events.drop();
       // A refused stream is gone: its progress must not linger on screen.
@@ -47,8 +57,9 @@ export class Inbox {
     } else if ('progress' in result) {
       transfer(result.progress.received, result.progress.of);
     } else {
-      transfer(message.of, message.of);
-      const whole = this.read(result.done);
+      transfer(piece.of, piece.of);
+      const text = typeof result.done === 'string' ? result.done : this.decode(result.done);
+      const whole = text === null ? null : this.read(text);
       if (whole?.t === 'part') this.events.drop();
       else if (whole) this.events.deliver(from, whole);
     }
@@ -64,6 +75,16 @@ export class Inbox {
         done: stream.of,
         total: stream.of,
       });
+    }
+  }
+
+  /** UTF-8 to text; bytes that are not UTF-8 are dropped, not patched up. */
+  private decode(bytes: Uint8Array): string | null {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      this.events.drop();
+      return null;
     }
   }
 

@@ -1,7 +1,8 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { splitBytes } from './binary-pieces';
+import { MAX_FRAME_BYTES, STREAM_TIMEOUT_MS, splitFrame } from './frames';
 import { Inbox } from './inbox';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
@@ -58,6 +59,7 @@ const TAMPER_THRESHOLD = 3;
 const HELLO_AGAIN_MS = 15_000;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
+const utf8 = new TextEncoder();
 
 export class Mesh {
   private readonly roster: Roster;
@@ -69,6 +71,8 @@ export class Mesh {
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
   private frameSeq = 0;
+  /** Links whose other end said, in its hello, that it reads binary pieces. */
+  private readonly binaryLinks = new WeakSet<PeerLink>();
   readonly health: MeshHealth = {
     relay: 'connecting',
     tampering: false,
@@ -118,12 +122,16 @@ export class Mesh {
     const remote = this.roster.get(deviceId);
     if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
     const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
-    const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
+    const seq = this.frameSeq++;
+    const frameId = `f${Date.now().toString(36)}${seq.toString(36)}`;
     const peer = remote.peer;
     const direct = Boolean(peer?.isOpen);
     // Sealed payloads are base64url: 4 characters for every 3 bytes.
     const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
-    const frames = splitFrame(text, charsFor(room, text), frameId);
+    const frames =
+      direct && peer && this.binaryLinks.has(peer) && !fitsWhole(text, room)
+        ? binaryFrames(text, room, seq)
+        : splitFrame(text, charsFor(room, text), frameId);
     const progress = (done: number) => {
       if (frames.length > 1) {
         this.options.onTransfer({
@@ -142,8 +150,9 @@ export class Mesh {
     }
   }
 
-  private async sendThroughRelay(deviceId: string, frame: string): Promise<void> {
-    const message = decodePeerFrame(frame);
+  private async sendThroughRelay(deviceId: string, frame: string | Uint8Array): Promise<void> {
+    // Binary pieces are for direct links only; the relay carries sealed JSON.
+    const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
     if (!message) throw new Error('Could not frame the message.');
     await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
   }
@@ -157,7 +166,7 @@ export class Mesh {
   }
 
   private hello(): PeerMessage {
-    return { t: 'hello', v: PROTOCOL_VERSION, name: this.options.selfName };
+    return { t: 'hello', v: PROTOCOL_VERSION, name: this.options.selfName, binary: true };
   }
 
   private onTransportEvent(event: TransportEvent): void {
@@ -276,9 +285,9 @@ export class Mesh {
       },
       sendCandidate: (candidate) =>
         void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
-      onMessage: (text) => {
+      onMessage: (data) => {
         this.heardFrom(remote.id);
-        this.inbox.frame(remote.id, text);
+        this.inbox.frame(remote.id, data);
       },
       onState: (state) => this.onLinkState(remote, peer, state),
     });
@@ -429,6 +438,8 @@ export class Mesh {
       if (message.v > PROTOCOL_VERSION) this.health.newerVersion = true;
       const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
+      // Only the current link: a new link may lead to another version of the app.
+      if (remote?.peer && message.binary) this.binaryLinks.add(remote.peer);
       this.options.onChange();
       return;
     }
@@ -472,6 +483,18 @@ function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
+}
+
+/** Whether `text` fits one message however it encodes (at most 3 bytes per UTF-16 unit). */
+function fitsWhole(text: string, maxBytes: number): boolean {
+  return 3 * text.length <= maxBytes - FRAME_OVERHEAD_BYTES;
+}
+
+/** `text` as UTF-8 in binary pieces: encoded once, no JSON inside JSON. */
+function binaryFrames(text: string, maxBytes: number, stream: number): Uint8Array<ArrayBuffer>[] {
+  const bytes = utf8.encode(text);
+  if (bytes.length > MAX_FRAME_BYTES) throw new RangeError('That is too large to send.');
+  return splitBytes(bytes, maxBytes, stream);
 }
 
 /**
