@@ -25,7 +25,8 @@ export interface Piece {
 }
 
 export type ReassemblyResult =
-  | { done: string | Uint8Array }
+  /** A text frame whole, or a binary stream's pieces in order. */
+  | { done: string | Uint8Array[] }
   | { progress: { id: string; received: number; of: number } }
   | { error: string };
 
@@ -143,9 +144,7 @@ export class Reassembler {
     if (stream.received < stream.of) {
       return { progress: { id: part.id, received: stream.received, of: stream.of } };
     }
-    const done = stream.binary
-      ? joinBytes(stream.pieces as Uint8Array[], stream.bytes)
-      : stream.pieces.join('');
+    const done = stream.binary ? (stream.pieces as Uint8Array[]) : stream.pieces.join('');
     this.close(from, part.id, now);
     return { done };
   }
@@ -200,16 +199,6 @@ export class Reassembler {
       if (oldest !== undefined) this.closed.delete(oldest);
     }
   }
-}
-
-function joinBytes(pieces: Uint8Array[], total: number): Uint8Array {
-  const whole = new Uint8Array(total);
-  let at = 0;
-  for (const piece of pieces) {
-    whole.set(piece, at);
-    at += piece.length;
-  }
-  return whole;
 }
 
 function streamKey(from: string, id: string): string {

@@ -1,7 +1,7 @@
 // What peers send, over a data channel or the relay fallback, read at the edge:
 // each frame is validated, pieces are put back together, and anything bad is dropped.
 
-import { readPiece } from './binary-pieces';
+import { readClipPieces, readPiece } from './binary-pieces';
 import { type Piece, Reassembler } from './frames';
 import { type PeerMessage, PROTOCOL_VERSION, parsePeerMessage, peekVersion } from './protocol';
 import type { TransferView } from './session-types';
@@ -15,8 +15,6 @@ export interface InboxEvents {
   newer(): void;
   transfer(transfer: TransferView): void;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class Inbox {
   private readonly reassembler: Reassembler;
@@ -58,8 +56,8 @@ export class Inbox {
       transfer(result.progress.received, result.progress.of);
     } else {
       transfer(piece.of, piece.of);
-      const text = typeof result.done === 'string' ? result.done : this.decode(result.done);
-      const whole = text === null ? null : this.read(text);
+      const whole =
+        typeof result.done === 'string' ? this.read(result.done) : this.readClip(result.done);
       if (whole?.t === 'part') this.events.drop();
       else if (whole) this.events.deliver(from, whole);
     }
@@ -78,14 +76,21 @@ export class Inbox {
     }
   }
 
-  /** UTF-8 to text; bytes that are not UTF-8 are dropped, not patched up. */
-  private decode(bytes: Uint8Array): string | null {
+  /** A binary stream carries a clip and nothing else; bytes that are not UTF-8 are dropped. */
+  private readClip(pieces: Uint8Array[]): PeerMessage | null {
+    let value: unknown;
     try {
-      return utf8.decode(bytes);
+      value = readClipPieces(pieces);
     } catch {
       this.events.drop();
       return null;
     }
+    const message = this.check(value);
+    if (message && message.t !== 'clip') {
+      this.events.drop();
+      return null;
+    }
+    return message;
   }
 
   private read(text: string): PeerMessage | null {
@@ -96,6 +101,10 @@ export class Inbox {
       this.events.drop();
       return null;
     }
+    return this.check(value);
+  }
+
+  private check(value: unknown): PeerMessage | null {
     const version = peekVersion(value);
     if (version !== null && version > PROTOCOL_VERSION) {
       this.events.newer();

@@ -1,8 +1,8 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { splitBytes } from './binary-pieces';
-import { MAX_FRAME_BYTES, STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { clipPieces } from './binary-pieces';
+import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
 import { Inbox } from './inbox';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
@@ -59,7 +59,6 @@ const TAMPER_THRESHOLD = 3;
 const HELLO_AGAIN_MS = 15_000;
 /** Room left in each piece for its envelope, the seal and the JSON around the data. */
 const FRAME_OVERHEAD_BYTES = 512;
-const utf8 = new TextEncoder();
 
 export class Mesh {
   private readonly roster: Roster;
@@ -121,33 +120,38 @@ export class Mesh {
   async send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.roster.get(deviceId);
     if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
-    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
     const seq = this.frameSeq++;
     const frameId = `f${Date.now().toString(36)}${seq.toString(36)}`;
     const peer = remote.peer;
     const direct = Boolean(peer?.isOpen);
     // Sealed payloads are base64url: 4 characters for every 3 bytes.
     const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
-    const frames =
-      direct && peer && this.binaryLinks.has(peer) && !fitsWhole(text, room)
-        ? binaryFrames(text, room, seq)
-        : splitFrame(text, charsFor(room, text), frameId);
-    const progress = (done: number) => {
-      if (frames.length > 1) {
-        this.options.onTransfer({
-          id: frameId,
-          direction: 'out',
-          peer: deviceId,
-          done,
-          total: frames.length,
-        });
-      }
-    };
-    for (const [index, frame] of frames.entries()) {
+    const { of, pieces } = this.framesOf(message, direct ? peer : undefined, room, seq, frameId);
+    let done = 0;
+    for (const frame of pieces) {
       if (direct && peer) await peer.send(frame);
       else await this.sendThroughRelay(deviceId, frame);
-      progress(index + 1);
+      done += 1;
+      if (of > 1) {
+        this.options.onTransfer({ id: frameId, direction: 'out', peer: deviceId, done, total: of });
+      }
     }
+  }
+
+  /** Binary pieces for a large clip on a link that reads them; JSON text frames otherwise. */
+  private framesOf(
+    message: PeerMessage,
+    link: PeerLink | undefined,
+    room: number,
+    seq: number,
+    frameId: string,
+  ): { of: number; pieces: Iterable<string | Uint8Array<ArrayBuffer>> } {
+    if (link && this.binaryLinks.has(link) && message.t === 'clip') {
+      if (!fitsWhole(message.clip.text, room)) return clipPieces(message.clip, room, seq);
+    }
+    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
+    const frames = splitFrame(text, charsFor(room, text), frameId);
+    return { of: frames.length, pieces: frames };
   }
 
   private async sendThroughRelay(deviceId: string, frame: string | Uint8Array): Promise<void> {
@@ -488,13 +492,6 @@ function dropPeer(remote: Remote): void {
 /** Whether `text` fits one message however it encodes (at most 3 bytes per UTF-16 unit). */
 function fitsWhole(text: string, maxBytes: number): boolean {
   return 3 * text.length <= maxBytes - FRAME_OVERHEAD_BYTES;
-}
-
-/** `text` as UTF-8 in binary pieces: encoded once, no JSON inside JSON. */
-function binaryFrames(text: string, maxBytes: number, stream: number): Uint8Array<ArrayBuffer>[] {
-  const bytes = utf8.encode(text);
-  if (bytes.length > MAX_FRAME_BYTES) throw new RangeError('That is too large to send.');
-  return splitBytes(bytes, maxBytes, stream);
 }
 
 /**
