@@ -64,6 +64,36 @@ function garbage(target: string): string[] {
   ];
 }
 
+/** A binary piece as an honest device frames it (app/core/binary-pieces.ts), as bytes. */
+function piece(stream: number, n: number, of: number, data: string | number[]): number[] {
+  const body = typeof data === 'string' ? [...new TextEncoder().encode(data)] : data;
+  const u32 = (value: number) => [
+    value >>> 24,
+    (value >>> 16) & 255,
+    (value >>> 8) & 255,
+    value & 255,
+  ];
+  return [1, ...u32(stream), ...u32(n), ...u32(of), ...body];
+}
+
+/** Binary frames an honest device must drop: bad headers, and streams that are no clip. */
+function binaryGarbage(target: string): number[][] {
+  const clip = { id: 'binary-bad-1', text: '', from: target, fromName: 'H', at: -1 };
+  return [
+    [],
+    [1, 2, 3],
+    piece(1, 0, 0, 'no pieces'),
+    piece(2, 5, 2, 'past the end'),
+    [9, ...piece(3, 0, 1, '{}').slice(1)],
+    piece(4, 0, 1, [0xc3, 0x28, 0xff]),
+    piece(5, 0, 1, 'not json'),
+    piece(6, 0, 1, JSON.stringify({ v: 1, t: 'ack', ids: ['clip-0001'] })),
+    piece(7, 0, 1, JSON.stringify({ v: 1, t: 'clip', clip })),
+    piece(8, 0, 2, JSON.stringify({ v: 1, t: 'clip', clip: { ...clip, at: 1 } })),
+    piece(8, 1, 2, [0xff, 0xfe]),
+  ];
+}
+
 /** 10,000 messages of every kind in one go: clips, invented history, receipts and garbage. */
 function burst(target: string): string[] {
   return Array.from({ length: BURST }, (_, i) => {
@@ -114,8 +144,9 @@ test('a peer holding the room secret cannot crash, script, stall or fool the hon
   await waitForPeers(a, 2);
   const linksBefore = await hostile.linksMade(aId);
 
-  // Garbage, over the data channel and sealed through the relay fallback.
+  // Garbage, over the data channel (text and binary) and sealed through the relay fallback.
   await hostile.frames(aId, garbage(aId));
+  await hostile.binaryFrames(aId, binaryGarbage(aId));
   const fallback = (message: unknown) => ({ v: 1, t: 'fallback', to: aId, message });
   const sealedIn = await hostile.sealed(aId, [
     'a sealed string',
@@ -144,8 +175,8 @@ test('a peer holding the room secret cannot crash, script, stall or fool the hon
       ids: Array.from({ length: 500 }, (_, i) => `not-held-${i}`),
     }),
     JSON.stringify(clip(honestClipId ?? 'missing-id', 'overwritten by the hostile peer', bId)),
-    // Streams of pieces that never finish.
-    ...[1, 2, 3].map((n) =>
+    // Streams of pieces that never finish, JSON and binary.
+    ...[1, 2].map((n) =>
       JSON.stringify({
         v: 1,
         t: 'part',
@@ -156,6 +187,7 @@ test('a peer holding the room secret cannot crash, script, stall or fool the hon
       }),
     ),
   ]);
+  await hostile.binaryFrames(aId, [piece(9, 0, 3, 'never finished')]);
   await waitForClip(a, IMG);
   await waitForClip(a, SCRIPT);
   // The sealed offer of garbage was refused without cutting the working link.

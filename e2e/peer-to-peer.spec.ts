@@ -26,6 +26,29 @@ test('clips still flow both ways after the relay process is stopped', async ({
   await waitForClip(a, 'B to A with no relay');
 });
 
+test('a 4 MiB clip of emoji, right-to-left text, tabs and quotes arrives intact over the direct link', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(90_000);
+  const [a, b] = await pairTwoDevices(devices, relay.url);
+  // With the relay gone, the clip can only go over the data channel, as binary pieces.
+  await relay.kill();
+
+  const line = 'clip 📋 עברית\t"quoted" \\ back\n';
+  const size = 4 * 1024 * 1024;
+  const text = line.repeat(Math.ceil(size / line.length)).slice(0, size);
+  await a.page.evaluate((clip) => navigator.clipboard.writeText(clip), text);
+  await a.page.getByRole('button', { name: 'Paste & send' }).click();
+
+  const clip = b.page.locator('[data-testid="clip"]');
+  await expect(clip).toHaveCount(1, { timeout: 60_000 });
+  await clip.getByRole('button', { name: /^Copy clip/ }).click();
+  const copied = await b.page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.length).toBe(text.length);
+  expect(copied === text).toBe(true);
+});
+
 /** The tapped bytes, less the app's own files: they are public, and may name SDP fields. */
 function signalingBytes(tapFile: string): string {
   let seen = readFileSync(tapFile).toString('latin1');

@@ -162,7 +162,7 @@ describe('Reassembler', () => {
   });
 
   it('refuses a stream that grows beyond the frame limit and the rest of it', () => {
-    const reassembler = new Reassembler({ maxFrameChars: 10 });
+    const reassembler = new Reassembler({ maxFrameBytes: 20 });
     const parts = partsOf(splitFrame('x'.repeat(20), 4, 'frame-0001'));
     const results = feed(reassembler, alice, parts);
     expect(results.slice(0, 2).every((r) => 'progress' in r)).toBe(true);
@@ -172,7 +172,7 @@ describe('Reassembler', () => {
   });
 
   it('bounds what all senders buffer together', () => {
-    const reassembler = new Reassembler({ maxBufferedChars: 10 });
+    const reassembler = new Reassembler({ maxBufferedBytes: 20 });
     const a = partsOf(splitFrame('a'.repeat(12), 6, 'frame-000a'));
     const b = partsOf(splitFrame('b'.repeat(12), 6, 'frame-000b'));
     expect(reassembler.accept(alice, a[0] as PartMessage, 0)).toHaveProperty('progress');
@@ -194,5 +194,34 @@ describe('Reassembler', () => {
     const result: ReassemblyResult = reassembler.accept(alice, { ...second, of: 3 }, 0);
     expect(result).toEqual({ error: 'Pieces disagree on their count.' });
     expect(reassembler.pending).toBe(0);
+  });
+
+  it('refuses a stream whose pieces change kind', () => {
+    const reassembler = new Reassembler();
+    reassembler.accept(alice, { id: 'frame-0001', n: 0, of: 2, data: new Uint8Array(4) }, 0);
+    expect(reassembler.accept(alice, { id: 'frame-0001', n: 1, of: 2, data: 'xy' }, 0)).toEqual({
+      error: 'Pieces disagree on their kind.',
+    });
+    expect(reassembler.pending).toBe(0);
+  });
+
+  it('counts text at 2 bytes a character and bytes at 1 against the limits', () => {
+    const reassembler = new Reassembler({ maxFrameBytes: 20, maxBufferedBytes: 30 });
+    const bytes = (n: number, of: number, size: number) => ({
+      id: 'frame-000b',
+      n,
+      of,
+      data: new Uint8Array(size),
+    });
+    expect(reassembler.accept(alice, bytes(0, 3, 10), 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, bytes(1, 3, 10), 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, bytes(2, 3, 1), 0)).toEqual({
+      error: 'That message is too large.',
+    });
+    const text = { id: 'frame-000t', n: 0, of: 2, data: 'x'.repeat(10) };
+    expect(reassembler.accept(bob, text, 0)).toHaveProperty('progress');
+    expect(reassembler.accept(alice, { ...bytes(0, 2, 11), id: 'frame-00b2' }, 0)).toEqual({
+      error: 'Too much is arriving at once.',
+    });
   });
 });

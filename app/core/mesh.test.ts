@@ -102,6 +102,86 @@ async function sendLargeClip(
   return { sizes, clip, got: b.received[0]?.message };
 }
 
+/**
+ * Direct links between meshes that open at once and carry frames as a data channel does
+ * (bytes arrive as an ArrayBuffer). `wire` sees, and may rewrite, every frame.
+ */
+function directLinks(wire: (from: string, data: string | Uint8Array) => string | Uint8Array) {
+  const ends = new Map<string, PeerOptions>();
+  return (self: string) =>
+    (options: PeerOptions): PeerLink => {
+      ends.set(`${self}>${options.remoteId}`, options);
+      // An offer, so the other device makes its link now rather than after its wait.
+      setTimeout(() => options.sendDescription({ type: 'offer', sdp: 'v=0' }), 0);
+      const other = ends.get(`${options.remoteId}>${self}`);
+      if (other) {
+        setTimeout(() => {
+          options.onState('open');
+          other.onState('open');
+        }, 0);
+      }
+      return {
+        ...closedLink(),
+        isOpen: true,
+        maxMessageSize: 262_144,
+        send: async (data) => {
+          const frame = wire(self, data);
+          ends
+            .get(`${options.remoteId}>${self}`)
+            ?.onMessage(typeof frame === 'string' ? frame : frame.slice().buffer);
+        },
+      };
+    };
+}
+
+/** A and B over direct links; returns what A sent and what B received of a 1 MiB clip. */
+async function sendOverDirectLink(
+  rewrite: (from: string, text: string) => string = (_from, text) => text,
+) {
+  const hub = createMemoryHub();
+  const sent: Array<string | Uint8Array> = [];
+  const link = directLinks((from, data) => {
+    const frame = typeof data === 'string' ? rewrite(from, data) : data;
+    if (from === 'device-aaaa') sent.push(frame);
+    return frame;
+  });
+  const a = await join(hub, 'device-aaaa', { createPeer: link('device-aaaa') });
+  const b = await join(hub, 'device-bbbb', { createPeer: link('device-bbbb') });
+  await until(() => a.mesh.devices()[0]?.state === 'direct', 'A links to B directly');
+  // Both hellos have crossed once B has A's: the links open together.
+  await until(() => b.mesh.devices()[0]?.name === 'device-aaaa name', 'B hears A');
+  await until(() => a.mesh.devices()[0]?.name === 'device-bbbb name', 'A hears B');
+  sent.length = 0;
+  const text = 'clip 📋 "quoted" עברית\n'.repeat(40_000);
+  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+  await a.mesh.send('device-bbbb', { t: 'clip', clip });
+  await until(() => b.received.some((r) => r.message.t === 'clip'), 'B receives the clip');
+  return { sent, clip, got: b.received.find((r) => r.message.t === 'clip')?.message };
+}
+
+describe('the mesh over direct links', () => {
+  it('sends a large clip as binary pieces to a device whose hello says it reads them', async () => {
+    const { sent, clip, got } = await sendOverDirectLink();
+    expect(got).toEqual({ t: 'clip', clip });
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.every((frame) => frame instanceof Uint8Array)).toBe(true);
+    expect(Math.max(...sent.map((frame) => frame.length))).toBeLessThanOrEqual(262_144);
+  });
+
+  it('sends JSON parts to a device whose hello does not, as an older clipmesh', async () => {
+    const { sent, clip, got } = await sendOverDirectLink((from, text) =>
+      from === 'device-bbbb' && text.includes('"hello"')
+        ? text.replace(',"binary":true', '')
+        : text,
+    );
+    expect(got).toEqual({ t: 'clip', clip });
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.every((frame) => typeof frame === 'string' && frame.includes('"t":"part"'))).toBe(
+      true,
+    );
+  });
+});
+
 describe('the mesh over the in-memory transport', () => {
   it('devices learn each other and their names through sealed hellos', async () => {
     const hub = createMemoryHub();
@@ -211,11 +291,11 @@ describe('the mesh over the in-memory transport', () => {
   it('keeps a working link when an offer is bad, and replaces it for a new connection', async () => {
     const hub = createMemoryHub();
     const { roomId, sealKey } = await deriveRoomKeys(SECRET);
-    const links: Array<{ sent: string[]; closed: boolean; offers: string[] }> = [];
+    const links: Array<{ sent: unknown[]; closed: boolean; offers: string[] }> = [];
     const a = await join(hub, 'device-aaaa', {
       createPeer: () => {
         const first = links.length === 0;
-        const link = { sent: [] as string[], closed: false, offers: [] as string[] };
+        const link = { sent: [] as unknown[], closed: false, offers: [] as string[] };
         links.push(link);
         return {
           ...closedLink(),

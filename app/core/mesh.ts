@@ -1,6 +1,7 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
+import { clipPieces } from './binary-pieces';
 import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
 import { Inbox } from './inbox';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
@@ -69,6 +70,8 @@ export class Mesh {
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
   private frameSeq = 0;
+  /** Links whose other end said, in its hello, that it reads binary pieces. */
+  private readonly binaryLinks = new WeakSet<PeerLink>();
   readonly health: MeshHealth = {
     relay: 'connecting',
     tampering: false,
@@ -117,33 +120,43 @@ export class Mesh {
   async send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.roster.get(deviceId);
     if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
-    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
-    const frameId = `f${Date.now().toString(36)}${(this.frameSeq++).toString(36)}`;
+    const seq = this.frameSeq++;
+    const frameId = `f${Date.now().toString(36)}${seq.toString(36)}`;
     const peer = remote.peer;
     const direct = Boolean(peer?.isOpen);
     // Sealed payloads are base64url: 4 characters for every 3 bytes.
     const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
-    const frames = splitFrame(text, charsFor(room, text), frameId);
-    const progress = (done: number) => {
-      if (frames.length > 1) {
-        this.options.onTransfer({
-          id: frameId,
-          direction: 'out',
-          peer: deviceId,
-          done,
-          total: frames.length,
-        });
-      }
-    };
-    for (const [index, frame] of frames.entries()) {
+    const { of, pieces } = this.framesOf(message, direct ? peer : undefined, room, seq, frameId);
+    let done = 0;
+    for (const frame of pieces) {
       if (direct && peer) await peer.send(frame);
       else await this.sendThroughRelay(deviceId, frame);
-      progress(index + 1);
+      done += 1;
+      if (of > 1) {
+        this.options.onTransfer({ id: frameId, direction: 'out', peer: deviceId, done, total: of });
+      }
     }
   }
 
-  private async sendThroughRelay(deviceId: string, frame: string): Promise<void> {
-    const message = decodePeerFrame(frame);
+  /** Binary pieces for a large clip on a link that reads them; JSON text frames otherwise. */
+  private framesOf(
+    message: PeerMessage,
+    link: PeerLink | undefined,
+    room: number,
+    seq: number,
+    frameId: string,
+  ): { of: number; pieces: Iterable<string | Uint8Array<ArrayBuffer>> } {
+    if (link && this.binaryLinks.has(link) && message.t === 'clip') {
+      if (!fitsWhole(message.clip.text, room)) return clipPieces(message.clip, room, seq);
+    }
+    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
+    const frames = splitFrame(text, charsFor(room, text), frameId);
+    return { of: frames.length, pieces: frames };
+  }
+
+  private async sendThroughRelay(deviceId: string, frame: string | Uint8Array): Promise<void> {
+    // Binary pieces are for direct links only; the relay carries sealed JSON.
+    const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
     if (!message) throw new Error('Could not frame the message.');
     await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
   }
@@ -157,7 +170,7 @@ export class Mesh {
   }
 
   private hello(): PeerMessage {
-    return { t: 'hello', v: PROTOCOL_VERSION, name: this.options.selfName };
+    return { t: 'hello', v: PROTOCOL_VERSION, name: this.options.selfName, binary: true };
   }
 
   private onTransportEvent(event: TransportEvent): void {
@@ -276,9 +289,9 @@ export class Mesh {
       },
       sendCandidate: (candidate) =>
         void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
-      onMessage: (text) => {
+      onMessage: (data) => {
         this.heardFrom(remote.id);
-        this.inbox.frame(remote.id, text);
+        this.inbox.frame(remote.id, data);
       },
       onState: (state) => this.onLinkState(remote, peer, state),
     });
@@ -429,6 +442,8 @@ export class Mesh {
       if (message.v > PROTOCOL_VERSION) this.health.newerVersion = true;
       const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
+      // Only the current link: a new link may lead to another version of the app.
+      if (remote?.peer && message.binary) this.binaryLinks.add(remote.peer);
       this.options.onChange();
       return;
     }
@@ -472,6 +487,11 @@ function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
+}
+
+/** Whether `text` fits one message however it encodes (at most 3 bytes per UTF-16 unit). */
+function fitsWhole(text: string, maxBytes: number): boolean {
+  return 3 * text.length <= maxBytes - FRAME_OVERHEAD_BYTES;
 }
 
 /**

@@ -13,7 +13,8 @@ export interface PeerOptions {
   forceRelay: boolean;
   sendDescription(description: SessionDescription): void;
   sendCandidate(candidate: Candidate): void;
-  onMessage(text: string): void;
+  /** A text frame, or a binary one (an ArrayBuffer). */
+  onMessage(data: string | ArrayBuffer): void;
   onState(state: LinkState): void;
 }
 
@@ -23,7 +24,7 @@ export interface PeerLink {
   readonly maxMessageSize: number;
   handleDescription(description: SessionDescription): Promise<void>;
   handleCandidate(candidate: Candidate): Promise<void>;
-  send(text: string): Promise<void>;
+  send(data: string | Uint8Array<ArrayBuffer>): Promise<void>;
   route(): Promise<'direct' | 'turn'>;
   close(): void;
 }
@@ -57,10 +58,12 @@ export class Peer implements PeerLink {
     // Negotiated with a fixed id: both sides create it, so neither waits for ondatachannel.
     this.channel = this.pc.createDataChannel('clips', { negotiated: true, id: 0, ordered: true });
     this.channel.bufferedAmountLowThreshold = LOW_WATER;
+    this.channel.binaryType = 'arraybuffer';
     this.channel.onopen = () => this.setState('open');
     this.channel.onclose = () => this.setState('closed');
     this.channel.onmessage = (event) => {
-      if (typeof event.data === 'string') options.onMessage(event.data);
+      const data: unknown = event.data;
+      if (typeof data === 'string' || data instanceof ArrayBuffer) options.onMessage(data);
     };
     this.pc.onnegotiationneeded = () => void this.offer();
     this.pc.onicecandidate = ({ candidate }) => {
@@ -128,10 +131,12 @@ export class Peer implements PeerLink {
     }
   }
 
-  /** Sends one text frame, waiting while the channel's buffer is full. */
-  async send(text: string): Promise<void> {
+  /** Sends one frame, waiting while the channel's buffer is full. */
+  async send(data: string | Uint8Array<ArrayBuffer>): Promise<void> {
     if (this.channel.bufferedAmount > HIGH_WATER) await this.drained();
-    this.channel.send(text);
+    // Two calls, as TypeScript knows send() only by its overloads.
+    if (typeof data === 'string') this.channel.send(data);
+    else this.channel.send(data);
   }
 
   /** 'turn' when the selected candidate pair goes through a TURN server. */

@@ -46,6 +46,7 @@ const goodSignals: Signal[] = [
 const goodMessages: PeerMessage[] = [
   { t: 'hello', v: 1, name: 'Phone' },
   { t: 'hello', v: 7, name: 'From the future' },
+  { t: 'hello', v: 1, name: 'Reads binary pieces', binary: true },
   { t: 'have', ids: [] },
   {
     t: 'have',
@@ -168,6 +169,16 @@ describe('parsePeerMessage', () => {
     ['a number', 42],
   ])('refuses %s', (_, value) => {
     expect(parsePeerMessage(value)).toBeNull();
+  });
+
+  it('reads only `binary: true` in a hello as saying it reads binary pieces', () => {
+    for (const binary of ['true', 1, {}, false, null]) {
+      expect(parsePeerMessage({ t: 'hello', v: 1, name: 'x', binary })).toEqual({
+        t: 'hello',
+        v: 1,
+        name: 'x',
+      });
+    }
   });
 
   it('ignores __proto__ keys and never pollutes prototypes', () => {

@@ -37,9 +37,10 @@ export type Signal =
   /** A peer message sent through the relay because no direct link is open. */
   | { v: number; t: 'fallback'; to: string; message: PeerMessage };
 
-/** Messages over a data channel, one JSON text frame each. */
+/** Messages over a data channel: one JSON text frame each, or binary pieces of one. */
 export type PeerMessage =
-  | { t: 'hello'; v: number; name: string }
+  /** `binary`: this device reads binary pieces (binary-pieces.ts) on a direct link. */
+  | { t: 'hello'; v: number; name: string; binary?: true }
   /** Ids of my most recent clips, newest first. */
   | { t: 'have'; ids: string[] }
   /** Ids I lack from your `have`. */
@@ -136,7 +137,8 @@ function readPeerMessage(value: unknown): PeerMessage | null {
     case 'hello': {
       const v = field(value, 'v');
       const name = field(value, 'name');
-      return isVersion(v) && isName(name) ? { t, v, name } : null;
+      if (!isVersion(v) || !isName(name)) return null;
+      return field(value, 'binary') === true ? { t, v, name, binary: true } : { t, v, name };
     }
     case 'have':
     case 'want':

@@ -168,19 +168,24 @@ export function pressSend(device, text) {
 
 /**
  * Puts `length` characters starting with `bench:<marker> ` on the clipboard, then timestamps
- * and presses Paste & send; resolves with the press time.
+ * and presses Paste & send; resolves with the press time, and with how long one read of that
+ * clipboard took just before (the part of Send to shown that is the browser's, not the app's).
  */
 export function pasteAndSend(device, marker, length) {
   return device.page.evaluate(
     async ([head, total]) => {
+      const now = () => performance.timeOrigin + performance.now();
       await navigator.clipboard.writeText(head + 'x'.repeat(total - head.length));
+      const readStarted = now();
+      await navigator.clipboard.readText();
+      const readMs = now() - readStarted;
       const button = [...document.querySelectorAll('button')].find(
         (b) => b.textContent === 'Paste & send',
       );
       while (button.disabled) await new Promise((resolve) => setTimeout(resolve, 0));
-      const at = performance.timeOrigin + performance.now();
+      const at = now();
       button.click();
-      return at;
+      return { at, readMs };
     },
     [`bench:${marker} `, length],
   );

@@ -90,19 +90,26 @@ export async function smallClips(sender, receivers, count, warmUp, gapMs = CLIP_
   return times;
 }
 
-/** `count` clips of `chars` characters through Paste & send; Send to complete on the receiver. */
+/**
+ * `count` clips of `chars` characters through Paste & send; Send to complete on the receiver,
+ * and beside it how long the browser took to read such a clipboard once.
+ */
 export async function largeClips(sender, receiver, chars, count, warmUp) {
   const times = [];
+  const reads = [];
   for (let i = 0; i < warmUp + count; i++) {
     const marker = nextMarker('l');
     const [arrival] = await watchFor([receiver], marker, 60_000);
-    const sentAt = await pasteAndSend(sender, marker, chars);
+    const { at, readMs } = await pasteAndSend(sender, marker, chars);
     const shownAt = await arrival;
-    if (i >= warmUp) times.push(shownAt - sentAt);
+    if (i >= warmUp) {
+      times.push(shownAt - at);
+      reads.push(readMs);
+    }
     await composerReady(sender);
     await sleep(200);
   }
-  return times;
+  return { times, reads };
 }
 
 /**
