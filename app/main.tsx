@@ -19,11 +19,13 @@ const root = document.getElementById('root');
 if (root) {
   takeShare();
   watchBrowser();
+  // Saved data is asked for before the first render, so the disk works while the page draws.
+  const started = start();
   render(<App />, root);
   // The room's mesh and the QR code drawer are needed once saved data is read: fetch them
   // meanwhile. A failure shows where they are used.
   import('./core/room').catch(() => undefined);
   import('qrcode').catch(() => undefined);
   // Offline use and updates load once the first room is shown, so they never hold it up.
-  start().finally(registerServiceWorker);
+  started.finally(registerServiceWorker);
 }
