@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { parseLocationHash } from './core/link';
 import { takeShare } from './pwa/share';
 import { watchBrowser } from './pwa/status';
 import { App } from './ui/app';
@@ -22,10 +23,11 @@ if (root) {
   // Saved data is asked for before the first render, so the disk works while the page draws.
   const started = start();
   render(<App />, root);
-  // The room's mesh and the QR code drawer are needed once saved data is read: fetch them
-  // meanwhile. A failure shows where they are used.
+  // The room's mesh is needed once saved data is read: fetch it meanwhile. So is the QR code
+  // drawer, unless this device came by a join link (it draws its own code later). A failure
+  // shows where they are used.
   import('./core/room').catch(() => undefined);
-  import('qrcode').catch(() => undefined);
+  if (!parseLocationHash(location.hash)?.ok) import('qrcode').catch(() => undefined);
   // Offline use and updates load once the first room is shown, so they never hold it up.
   started.finally(registerServiceWorker);
 }
