@@ -5,8 +5,15 @@ import { watchBrowser } from './pwa/status';
 import { App } from './ui/app';
 import { start } from './ui/device-control';
 import { errorText } from './ui/lib/error-text';
+import { idleAfter } from './ui/lib/idle-after';
 import { notice } from './ui/state';
 import './ui/app.css';
+
+/**
+ * The offline copy (about 300 KiB) downloads this long after the room opened, when the page is
+ * idle: the first seconds are when devices pair, and the download would slow that down.
+ */
+const SERVICE_WORKER_DELAY_MS = 2_000;
 
 function registerServiceWorker(): void {
   import('./pwa/bridge')
@@ -28,6 +35,5 @@ if (root) {
   // shows where they are used.
   import('./core/room').catch(() => undefined);
   if (!parseLocationHash(location.hash)?.ok) import('qrcode').catch(() => undefined);
-  // Offline use and updates load once the first room is shown, so they never hold it up.
-  started.finally(registerServiceWorker);
+  started.finally(() => idleAfter(SERVICE_WORKER_DELAY_MS).then(registerServiceWorker));
 }

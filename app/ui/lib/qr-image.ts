@@ -2,6 +2,8 @@
 // is drawn while the room opens, so it shows with the join section; a joining device's own code
 // can wait (see showRoom).
 
+import { idleAfter } from './idle-after';
+
 interface Drawing {
   link: string;
   source: Promise<string>;
@@ -10,17 +12,6 @@ interface Drawing {
 
 // Only the shown room's code is kept.
 let latest: Drawing | undefined;
-
-/** Resolves once `delayMs` have passed and the page is idle (or a second more has passed). */
-function idleAfter(delayMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    setTimeout(() => {
-      if (typeof requestIdleCallback === 'function') {
-        requestIdleCallback(() => resolve(), { timeout: 1_000 });
-      } else resolve();
-    }, delayMs);
-  });
-}
 
 async function draw(link: string, delayMs: number): Promise<string> {
   if (delayMs > 0) await idleAfter(delayMs);
