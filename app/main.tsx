@@ -1,11 +1,11 @@
 import { render } from 'preact';
-import { parseLocationHash } from './core/link';
 import { takeShare } from './pwa/share';
 import { watchBrowser } from './pwa/status';
 import { App } from './ui/app';
 import { start } from './ui/device-control';
 import { errorText } from './ui/lib/error-text';
 import { idleAfter } from './ui/lib/idle-after';
+import { openedByJoinLink } from './ui/room-control';
 import { notice } from './ui/state';
 import './ui/app.css';
 
@@ -34,6 +34,6 @@ if (root) {
   // drawer, unless this device came by a join link (it draws its own code later). A failure
   // shows where they are used.
   import('./core/room').catch(() => undefined);
-  if (!parseLocationHash(location.hash)?.ok) import('qrcode').catch(() => undefined);
+  if (!openedByJoinLink()) import('qrcode').catch(() => undefined);
   started.finally(() => idleAfter(SERVICE_WORKER_DELAY_MS).then(registerServiceWorker));
 }

@@ -154,6 +154,11 @@ function installedApp(): boolean {
   return ios || window.matchMedia('(display-mode: standalone)').matches;
 }
 
+/** Whether this page's address is a join link: the room it opens was shown on another device. */
+export function openedByJoinLink(): boolean {
+  return parseLocationHash(location.hash)?.ok === true;
+}
+
 /** What the page opens first: the linked room, the last room (installed app, share), or a new one. */
 export async function showFirstRoom(): Promise<void> {
   const fromHash = parseLocationHash(location.hash);
