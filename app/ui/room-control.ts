@@ -15,7 +15,17 @@ import { errorText } from './lib/error-text';
 import { qrImageSource } from './lib/qr-image';
 import { readTestHooks } from './lib/test-hooks';
 import { mirrorStore } from './lib/use-store';
-import { device, notice, room, roomError, roomState, rooms, session, settings } from './state';
+import {
+  device,
+  notice,
+  room,
+  roomError,
+  roomState,
+  rooms,
+  type ShownRoom,
+  session,
+  settings,
+} from './state';
 
 const testHooks = readTestHooks(location.search);
 let stopMirror: (() => void) | undefined;
@@ -65,7 +75,10 @@ function closeShownRoom(): void {
   roomState.value = null;
 }
 
-/** Opens the room of `secret`, drawing its code at once unless it was `joined` by a link. */
+/**
+ * Opens the room of `secret`. A room `joined` by a link shows once its signaling has started,
+ * and draws its code later: its first pairing waits on the signaling, not on the page.
+ */
 export async function showRoom(
   secret: Uint8Array,
   { joined = false, linkRelay }: Opening = {},
@@ -84,7 +97,11 @@ export async function showRoom(
   const link = makeJoinLink(appUrl(), secret, ownOrigin(relayUrl) ? undefined : relayUrl);
   const name = record?.name ?? defaultRoomName();
   history.replaceState(null, '', `${location.pathname}${location.search}${new URL(link).hash}`);
-  room.value = { code, name, link, fresh: record === undefined };
+  const shown: ShownRoom = { code, name, link, fresh: record === undefined };
+  const show = (): void => {
+    if (mine === generation) room.value = shown;
+  };
+  if (!joined) show();
   // Drawn while the room opens; the join section shows it, or says it could not be drawn.
   qrImageSource(link, { delayMs: joined ? JOINED_QR_DELAY_MS : 0 }).catch(() => undefined);
   rememberRoom({ code, name, relayUrl: ownRelay, lastUsed: Date.now() })
@@ -105,6 +122,7 @@ export async function showRoom(
       relayRoomId: testHooks.relayRoomId,
       partTimeoutMs: testHooks.partTimeoutMs,
       onReceived: autoCopy,
+      onConnecting: show,
     });
     if (mine !== generation) {
       opened.close();
@@ -114,6 +132,7 @@ export async function showRoom(
     stopMirror = mirrorStore<typeof roomState.value>(opened.state, roomState);
   } catch (cause) {
     if (mine !== generation) return;
+    show();
     roomError.value = `This room could not be opened: ${errorText(cause)}`;
   }
 }
