@@ -4,8 +4,16 @@ import { watchBrowser } from './pwa/status';
 import { App } from './ui/app';
 import { start } from './ui/device-control';
 import { errorText } from './ui/lib/error-text';
+import { idleAfter } from './ui/lib/idle-after';
+import { openedByJoinLink } from './ui/room-control';
 import { notice } from './ui/state';
 import './ui/app.css';
+
+/**
+ * The offline copy (about 300 KiB) downloads this long after the room opened, when the page is
+ * idle: the first seconds are when devices pair, and the download would slow that down.
+ */
+const SERVICE_WORKER_DELAY_MS = 2_000;
 
 function registerServiceWorker(): void {
   import('./pwa/bridge')
@@ -19,11 +27,13 @@ const root = document.getElementById('root');
 if (root) {
   takeShare();
   watchBrowser();
+  // Saved data is asked for before the first render, so the disk works while the page draws.
+  const started = start();
   render(<App />, root);
-  // The room's mesh and the QR code drawer are needed once saved data is read: fetch them
-  // meanwhile. A failure shows where they are used.
+  // The room's mesh is needed once saved data is read: fetch it meanwhile. So is the QR code
+  // drawer, unless this device came by a join link (it draws its own code later). A failure
+  // shows where they are used.
   import('./core/room').catch(() => undefined);
-  import('qrcode').catch(() => undefined);
-  // Offline use and updates load once the first room is shown, so they never hold it up.
-  start().finally(registerServiceWorker);
+  if (!openedByJoinLink()) import('qrcode').catch(() => undefined);
+  started.finally(() => idleAfter(SERVICE_WORKER_DELAY_MS).then(registerServiceWorker));
 }

@@ -171,7 +171,7 @@ function summarize(samples, { otherCpuBefore, loadBefore, cpu, version }) {
       machine_cpu_percent_by_scenario: cpu,
       pair: spread(pair),
       pair_b_page_loaded: spread(samples.pair?.map((run) => run.loaded)),
-      pair_b_qr_shown: spread(samples.pair?.map((run) => run.qr)),
+      pair_b_qr_shown: spread(samples.pair?.map((run) => run.qr).filter((qr) => qr !== null)),
       pair_b_lists_a: spread(samples.pair?.map((run) => run.listed)),
       pair_b_lists_a_to_direct: spread(samples.pair?.map((run) => run.pair - run.listed)),
       clip: spread(samples.clip?.paced),

@@ -35,6 +35,30 @@ function quietTransport(): Transport {
 const identity = { id: 'device-BBBBBBBBBBBBBBBB', key: 'k'.repeat(32), name: 'Phone' };
 
 describe('opening a room', () => {
+  it('says it is connecting once subscribed, before the history has loaded', async () => {
+    const steps: string[] = [];
+    const transport = (): Transport => ({
+      maxPayload: 65_536,
+      subscribe: () => {
+        steps.push('subscribed');
+        return () => {};
+      },
+      publish: async () => {},
+    });
+    const storage = slowStorage();
+    const opening = openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport,
+      storage,
+      onConnecting: () => steps.push('connecting'),
+    });
+    await vi.waitFor(() => expect(steps).toEqual(['subscribed', 'connecting']));
+    storage.release();
+    (await opening).close();
+  });
+
   it('subscribes to the relay before the history has loaded, and first shows the saved history', async () => {
     let subscribed = false;
     const transport = (): Transport => ({

@@ -43,6 +43,8 @@ export interface OpenRoomOptions {
   storage?: ClipStorage;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
+  /** The room is listening for other devices; its saved clips may still be loading. */
+  onConnecting?(): void;
 }
 
 export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
@@ -141,6 +143,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     onChange: changed,
   });
+  options.onConnecting?.();
   try {
     await loaded;
   } catch (cause) {

@@ -16,15 +16,11 @@ import { device, notice, room, roomError, session, settings } from './state';
 
 export async function start(): Promise<void> {
   try {
-    const slot = await claimTabSlot();
+    // Only the identity waits for the tab's slot: the database opens meanwhile.
+    const [slot, loaded] = await Promise.all([claimTabSlot(), loadSettings(), refreshRooms()]);
     setIdentitySlot(slot);
     const name = defaultDeviceName(navigator.userAgent);
-    const [identity, loaded] = await Promise.all([
-      loadDeviceIdentity(slot === 0 ? name : `${name} (tab ${slot + 1})`),
-      loadSettings(),
-      refreshRooms(),
-    ]);
-    device.value = identity;
+    device.value = await loadDeviceIdentity(slot === 0 ? name : `${name} (tab ${slot + 1})`);
     settings.value = loaded;
   } catch (cause) {
     roomError.value = `clipmesh could not read its saved data: ${errorText(cause)}`;

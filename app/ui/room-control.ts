@@ -15,12 +15,33 @@ import { errorText } from './lib/error-text';
 import { qrImageSource } from './lib/qr-image';
 import { readTestHooks } from './lib/test-hooks';
 import { mirrorStore } from './lib/use-store';
-import { device, notice, room, roomError, roomState, rooms, session, settings } from './state';
+import {
+  device,
+  notice,
+  room,
+  roomError,
+  roomState,
+  rooms,
+  type ShownRoom,
+  session,
+  settings,
+} from './state';
 
 const testHooks = readTestHooks(location.search);
 let stopMirror: (() => void) | undefined;
 // Each open bumps this; a slow open that lost the race closes its session unused.
 let generation = 0;
+/**
+ * A device that opened a join link draws its own code this much later: its first pairing,
+ * with the device that showed the link, goes first. It is rarely needed at once.
+ */
+const JOINED_QR_DELAY_MS = 2_000;
+
+/** How a room came to be shown: `joined` by a link, and the relay that link named, if any. */
+interface Opening {
+  joined?: boolean;
+  linkRelay?: string;
+}
 
 /** The app's address without query or fragment: what join links point at. */
 function appUrl(): string {
@@ -54,8 +75,14 @@ function closeShownRoom(): void {
   roomState.value = null;
 }
 
-/** Opens the room of `secret`; `linkRelay` is the relay a join link named, if any. */
-export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<void> {
+/**
+ * Opens the room of `secret`. A room `joined` by a link shows once its signaling has started,
+ * and draws its code later: its first pairing waits on the signaling, not on the page.
+ */
+export async function showRoom(
+  secret: Uint8Array,
+  { joined = false, linkRelay }: Opening = {},
+): Promise<void> {
   const mine = ++generation;
   closeShownRoom();
   roomError.value = null;
@@ -70,9 +97,13 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
   const link = makeJoinLink(appUrl(), secret, ownOrigin(relayUrl) ? undefined : relayUrl);
   const name = record?.name ?? defaultRoomName();
   history.replaceState(null, '', `${location.pathname}${location.search}${new URL(link).hash}`);
-  room.value = { code, name, link, fresh: record === undefined };
+  const shown: ShownRoom = { code, name, link, fresh: record === undefined };
+  const show = (): void => {
+    if (mine === generation) room.value = shown;
+  };
+  if (!joined) show();
   // Drawn while the room opens; the join section shows it, or says it could not be drawn.
-  qrImageSource(link).catch(() => undefined);
+  qrImageSource(link, { delayMs: joined ? JOINED_QR_DELAY_MS : 0 }).catch(() => undefined);
   rememberRoom({ code, name, relayUrl: ownRelay, lastUsed: Date.now() })
     .then(refreshRooms)
     .catch((cause: unknown) => {
@@ -91,6 +122,7 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
       relayRoomId: testHooks.relayRoomId,
       partTimeoutMs: testHooks.partTimeoutMs,
       onReceived: autoCopy,
+      onConnecting: show,
     });
     if (mine !== generation) {
       opened.close();
@@ -100,6 +132,7 @@ export async function showRoom(secret: Uint8Array, linkRelay?: string): Promise<
     stopMirror = mirrorStore<typeof roomState.value>(opened.state, roomState);
   } catch (cause) {
     if (mine !== generation) return;
+    show();
     roomError.value = `This room could not be opened: ${errorText(cause)}`;
   }
 }
@@ -112,7 +145,7 @@ export function showNewRoom(): Promise<void> {
 export async function joinRoom(text: string): Promise<string | null> {
   const input = parseJoinInput(text, appUrl());
   if (!input.ok) return input.error;
-  await showRoom(input.secret, input.relayUrl);
+  await showRoom(input.secret, { joined: true, linkRelay: input.relayUrl });
   return null;
 }
 
@@ -140,10 +173,17 @@ function installedApp(): boolean {
   return ios || window.matchMedia('(display-mode: standalone)').matches;
 }
 
+/** Whether this page's address is a join link: the room it opens was shown on another device. */
+export function openedByJoinLink(): boolean {
+  return parseLocationHash(location.hash)?.ok === true;
+}
+
 /** What the page opens first: the linked room, the last room (installed app, share), or a new one. */
 export async function showFirstRoom(): Promise<void> {
   const fromHash = parseLocationHash(location.hash);
-  if (fromHash?.ok) return showRoom(fromHash.secret, fromHash.relayUrl);
+  if (fromHash?.ok) {
+    return showRoom(fromHash.secret, { joined: true, linkRelay: fromHash.relayUrl });
+  }
   if (fromHash) {
     roomError.value = `That room link does not work: ${fromHash.error}`;
     return;
@@ -158,7 +198,7 @@ export function followHashChanges(): void {
   window.addEventListener('hashchange', () => {
     const fromHash = parseLocationHash(location.hash);
     if (fromHash?.ok && roomCode(fromHash.secret) !== room.value?.code) {
-      void showRoom(fromHash.secret, fromHash.relayUrl);
+      void showRoom(fromHash.secret, { joined: true, linkRelay: fromHash.relayUrl });
     }
   });
 }

@@ -1,5 +1,8 @@
-// The join link as a QR code image (`qrcode` loads outside the first bundle). The room's code
-// is drawn while the room opens, so it shows with the join section.
+// The join link as a QR code image (`qrcode` loads outside the first bundle). A new room's code
+// is drawn while the room opens, so it shows with the join section; a joining device's own code
+// can wait (see showRoom).
+
+import { idleAfter } from './idle-after';
 
 interface Drawing {
   link: string;
@@ -10,16 +13,20 @@ interface Drawing {
 // Only the shown room's code is kept.
 let latest: Drawing | undefined;
 
-async function draw(link: string): Promise<string> {
+async function draw(link: string, delayMs: number): Promise<string> {
+  if (delayMs > 0) await idleAfter(delayMs);
   const QRCode = await import('qrcode');
   const svg = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-/** The image source of the code of `link`, drawn once; a failed drawing is tried again. */
-export function qrImageSource(link: string): Promise<string> {
+/**
+ * The image source of the code of `link`, drawn once (not before `delayMs`, then when the page
+ * is idle); a failed drawing is tried again.
+ */
+export function qrImageSource(link: string, { delayMs = 0 } = {}): Promise<string> {
   if (latest?.link === link) return latest.source;
-  const drawing: Drawing = { link, source: draw(link) };
+  const drawing: Drawing = { link, source: draw(link, delayMs) };
   drawing.source.then(
     (source) => {
       drawing.drawn = source;
