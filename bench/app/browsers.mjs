@@ -160,6 +160,9 @@ export function pressSend(device, text) {
     box.dispatchEvent(new Event('input', { bubbles: true }));
     const button = box.form.querySelector('button[type="submit"]');
     while (button.disabled) await new Promise((resolve) => setTimeout(resolve, 0));
+    // The typed text drawn, and a moment after, as before a person's press: otherwise the
+    // press would also lay out the text just typed, or land while its frame is drawn.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)));
     const at = performance.timeOrigin + performance.now();
     button.click();
     return at;
