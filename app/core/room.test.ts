@@ -112,4 +112,39 @@ describe('redraws', () => {
       room.close();
     }
   });
+
+  it('show a clip sent here at the next frame, and at once when the page is hidden', async () => {
+    const frames: Array<() => void> = [];
+    const page = { visibilityState: 'visible' };
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
+    vi.stubGlobal('document', page);
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport: quietTransport,
+      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+    });
+    try {
+      const texts = () => room.state.get().history.map((clip) => clip.text);
+      // Past the redraw throttle, so what is measured is the frame alone.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      void room.send('mine');
+      await Promise.resolve();
+      expect(texts()).toEqual([]);
+      for (const frame of frames.splice(0)) frame();
+      await Promise.resolve();
+      expect(texts()).toEqual(['mine']);
+
+      page.visibilityState = 'hidden';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      void room.send('while hidden');
+      await Promise.resolve();
+      expect(frames).toEqual([]);
+      expect(texts()).toContain('while hidden');
+    } finally {
+      vi.unstubAllGlobals();
+      room.close();
+    }
+  });
 });

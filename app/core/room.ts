@@ -105,6 +105,16 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     else timer = setTimeout(show, at - now);
   };
 
+  // A clip sent from here shows at the next frame, as it would anyway: until then the cores
+  // are free to put it on the wire. Hidden, no frame comes, so it redraws as any change.
+  let sendingHere = false;
+  const onSyncChange = (): void => {
+    const framed =
+      typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible';
+    if (sendingHere && framed) requestAnimationFrame(() => changed());
+    else changed();
+  };
+
   const sync: ClipSync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
@@ -114,7 +124,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
         mesh ? mesh.send(id, message) : Promise.reject(new Error('not ready')),
     },
     storage: options.storage ?? roomClipStorage(code),
-    onChange: changed,
+    onChange: onSyncChange,
     onReceived: options.onReceived,
   });
   // The relay subscription does not wait for the history to come off the disk: what
@@ -156,7 +166,15 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   return {
     code,
     state,
-    send: (text) => sync.send(text),
+    send(text) {
+      // ClipSync marks the clip changed before it first waits.
+      sendingHere = true;
+      try {
+        return sync.send(text);
+      } finally {
+        sendingHere = false;
+      }
+    },
     deleteClip: (id) => sync.deleteClip(id),
     clearHistory: () => sync.clear(),
     rename(name) {
