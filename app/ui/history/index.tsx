@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { ClipView } from '../../core/session-types';
 import { ClipItem } from '../clip-item';
 import { errorText } from '../lib/error-text';
+import { idleAfter } from '../lib/idle-after';
 import { memo } from '../lib/memo';
 import { useNow } from '../lib/use-now';
 import { device, peers, roomShown, roomState, session } from '../state';
@@ -18,7 +19,7 @@ const FIRST_CLIPS = 20;
 /** Names of the devices in the room, the same object while none changes. */
 function useNames(): Map<string, string> {
   const self = device.value;
-  const named = [...peers.value.map((peer) => [peer.id, peer.name] as const)];
+  const named = peers.value.map((peer) => [peer.id, peer.name] as const);
   if (self) named.push([self.id, self.name]);
   const key = named.map(([id, name]) => `${id}\n${name}`).join('\n');
   return useMemo(() => new Map(named), [key]);
@@ -28,12 +29,11 @@ function useNames(): Map<string, string> {
 function useIdle(): boolean {
   const [idle, setIdle] = useState(false);
   useEffect(() => {
-    if (typeof requestIdleCallback === 'function') {
-      const id = requestIdleCallback(() => setIdle(true), { timeout: 500 });
-      return () => cancelIdleCallback(id);
-    }
-    const timer = setTimeout(() => setIdle(true), 50);
-    return () => clearTimeout(timer);
+    let mounted = true;
+    void idleAfter(0).then(() => mounted && setIdle(true));
+    return () => {
+      mounted = false;
+    };
   }, []);
   return idle;
 }
