@@ -58,7 +58,7 @@ test('a clip over 16 MiB is refused on the sender with a plain error, and nothin
   await expect(b.page.locator('[data-testid="clip"]')).toHaveCount(0);
 });
 
-test('a burst of 1,000 clips arrives in full and in order, history stays capped at 200, and the page answers clicks', async ({
+test('a burst of 1,000 clips arrives in full and in order, history stays capped at 200, and the clip a person points at holds still for the click', async ({
   relay,
   devices,
 }) => {
@@ -132,12 +132,28 @@ function sendThroughComposer(device: Device, texts: string[]): Promise<void> {
   }, texts);
 }
 
-/** Clicks Copy on the newest clip; returns how long the click waited for its handler, in ms. */
+/**
+ * Reaches into the list as a person does, clicks Copy on the newest clip and moves away;
+ * returns how long the click waited for its handler, in ms.
+ */
 async function copyNewestClip(device: Device): Promise<number> {
+  const { page } = device;
   // By id: a clip arriving meanwhile must not move the click to another clip.
-  const id = await device.page.locator('[data-testid="clip"]').first().getAttribute('data-clip-id');
-  const clip = device.page.locator(`[data-testid="clip"][data-clip-id="${id}"]`);
-  await device.page.evaluate(() => {
+  const id = await page.locator('[data-testid="clip"]').first().getAttribute('data-clip-id');
+  const clip = page.locator(`[data-testid="clip"][data-clip-id="${id}"]`);
+  await clip.evaluate((item) => item.scrollIntoView({ block: 'center' }));
+  const reach = await clip.boundingBox();
+  if (!reach) throw new Error('the newest clip is not on screen');
+  await page.mouse.move(reach.x + reach.width / 2, reach.y + 4);
+  // The pointer is over the list: what arrives now waits above it, and the clip stays put.
+  const waiting = page.getByRole('button', { name: /new clips?: show/ });
+  await expect(waiting).toBeVisible();
+  const box = await clip.boundingBox();
+  const count = async () => Number((await waiting.textContent())?.match(/\d+/)?.[0]);
+  const before = await count();
+  await expect.poll(count).toBeGreaterThan(before);
+  expect(await clip.boundingBox()).toEqual(box);
+  await page.evaluate(() => {
     const probe = window as unknown as { clickDelay?: number };
     probe.clickDelay = undefined;
     document.addEventListener(
@@ -150,6 +166,9 @@ async function copyNewestClip(device: Device): Promise<number> {
   });
   const text = await clip.getByTestId('clip-text').textContent();
   await clip.getByRole('button', { name: /^Copy clip/ }).click({ timeout: 5_000 });
-  await expect.poll(() => device.page.evaluate(() => navigator.clipboard.readText())).toBe(text);
-  return device.page.evaluate(() => (window as unknown as { clickDelay: number }).clickDelay);
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  // Away from the list, the clips that waited show at once.
+  await page.mouse.move(0, 0);
+  await expect(page.getByRole('button', { name: /new clips?: show/ })).toHaveCount(0);
+  return page.evaluate(() => (window as unknown as { clickDelay: number }).clickDelay);
 }

@@ -12,6 +12,7 @@ import { device, peers, roomShown, roomState, session } from '../state';
 import { Transfers } from '../transfers';
 import { ClipGroups } from './clip-groups';
 import styles from './history.module.css';
+import { heldView, useHold } from './hold';
 
 /** Clips drawn with the first frame; the rest follow once the page is idle. */
 const FIRST_CLIPS = 20;
@@ -84,13 +85,15 @@ export function History() {
   const names = useNames();
   const groups = useMemo(() => new ClipGroups<ClipView>(), []);
   const idle = useIdle();
-  const self = device.value;
-  if (!roomShown.value || !self) return null;
   // A fresh room shows before it opens, with no clips yet.
   const clips = roomState.value?.history ?? [];
+  const hold = useHold(() => (roomState.value?.history ?? []).map((clip) => clip.id));
+  const self = device.value;
+  if (!roomShown.value || !self) return null;
   const transfers = roomState.value?.transfers ?? [];
+  const held = heldView(clips, hold.kept);
   let drawn = 0;
-  const shown = groups.group(clips).filter((group) => {
+  const shown = groups.group(held.shown).filter((group) => {
     const first = idle || drawn < FIRST_CLIPS;
     drawn += group.clips.length;
     return first;
@@ -109,18 +112,27 @@ export function History() {
       {clips.length === 0 && (
         <p class={styles.empty}>No clips yet. Send one and it shows up on all your devices.</p>
       )}
-      <ol class={styles.list} data-testid="history">
-        {shown.map((group) => (
-          <Group
-            key={group.key}
-            clips={group.clips}
-            selfId={self.id}
-            names={names}
-            now={now}
-            onDelete={deleteClip}
-          />
-        ))}
-      </ol>
+      <div class={styles.held} {...hold.handlers}>
+        <div class={styles.waiting} aria-live="polite">
+          {held.waiting > 0 && (
+            <button type="button" class="primary" onClick={hold.showWaiting}>
+              {held.waiting === 1 ? '1 new clip' : `${held.waiting} new clips`}: show
+            </button>
+          )}
+        </div>
+        <ol class={styles.list} data-testid="history">
+          {shown.map((group) => (
+            <Group
+              key={group.key}
+              clips={group.clips}
+              selfId={self.id}
+              names={names}
+              now={now}
+              onDelete={deleteClip}
+            />
+          ))}
+        </ol>
+      </div>
       {clips.length > 0 && !confirming.value && (
         <button type="button" onClick={() => (confirming.value = true)}>
           Clear history
