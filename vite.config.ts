@@ -3,8 +3,11 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { iconsPlugin } from './scripts/icons.js';
 
-export default defineConfig({
+// `vite build --mode e2e` builds the app the tests and benchmarks drive: the same app plus
+// the search parameters in app/ui/lib/test-hooks.ts, which the shipped build leaves out.
+export default defineConfig(({ mode }) => ({
   root: 'app',
+  define: { __TEST_HOOKS__: JSON.stringify(mode === 'e2e') },
   base: './',
   plugins: [
     preact(),
@@ -58,9 +61,9 @@ export default defineConfig({
     }),
   ],
   build: {
-    outDir: '../dist/app',
+    outDir: mode === 'e2e' ? '../dist/app-test' : '../dist/app',
     emptyOutDir: true,
     target: 'es2022',
   },
   server: { port: 5173 },
-});
+}));

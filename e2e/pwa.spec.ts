@@ -9,7 +9,8 @@ import { openNewRoom, sendClip, waitForClip, withTestParams } from './fixtures/a
 import { startRelay } from './fixtures/relay';
 import { expect, test } from './fixtures/test';
 
-const BUILT_APP = fileURLToPath(new URL('../dist/app', import.meta.url));
+// The e2e build: openNewRoom's search parameters need it.
+const BUILT_APP = fileURLToPath(new URL('../dist/app-test', import.meta.url));
 const STATUS = '[data-testid="status"]';
 
 /** Waits until the service worker is active, which means its precache is complete. */

@@ -1,4 +1,4 @@
-// Relay and devices for the app benchmark: the built relay serving dist/app on loopback, and
+// Relay and devices for the app benchmark: the built relay serving dist/app-test (the app with its test parameters) on loopback, and
 // each device its own Chromium process whose pages timestamp what a person would see.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ export async function startRelay(dist = `${REPO_ROOT}dist`) {
     '--host',
     '127.0.0.1',
     '--static',
-    `${dist}/app`,
+    `${dist}/app-test`,
   ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,

@@ -6,6 +6,8 @@
 //                         what it binds still come from the room secret, so nothing opens
 //                         across rooms (the wrong-room e2e test)
 //   ?part-timeout=<ms>    free abandoned streams of pieces sooner than 30 s (1 s at least)
+// Only the e2e build (`vite build --mode e2e`) reads them: in the shipped app a link with
+// ?relay= must not send a person's device elsewhere. scripts/check-dist.mjs proves it.
 
 import { ROOM_ID_PATTERN } from '../../../relay/contract';
 
@@ -20,7 +22,11 @@ export interface TestHooks {
 const MIN_PART_TIMEOUT_MS = 1_000;
 const MAX_PART_TIMEOUT_MS = 30_000;
 
+/** True in the e2e build only; the shipped build drops everything behind it. */
+declare const __TEST_HOOKS__: boolean;
+
 export function readTestHooks(search: string): TestHooks {
+  if (!__TEST_HOOKS__) return { forceRelay: false };
   const params = new URLSearchParams(search);
   const relay = params.get('relay');
   const relayRoom = params.get('relay-room');
