@@ -1,13 +1,12 @@
 // Lighthouse benchmark: serves the built app with the relay on 127.0.0.1, audits it once with
 // Debian's Chromium (mobile emulation, Lighthouse's default) and reports the category scores.
 // Loopback only, and it stops by itself. Usage: npm run build && node bench/lighthouse.mjs
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { launchRelay } from '../scripts/relay-process.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = join(REPO_ROOT, 'bench/results/lighthouse.json');
@@ -30,21 +29,12 @@ const TARGETS = {
   'best-practices': { min: 0.95, text: '≥ 0.95' },
 };
 
-/** Starts dist/relay.mjs serving dist/app on a free loopback port; resolves with its URL. */
+/** Starts dist/relay.mjs serving dist/app on a free loopback port. */
 function startRelay() {
-  const child = spawn(
-    process.execPath,
-    ['dist/relay.mjs', '--port', '0', '--host', '127.0.0.1', '--static', 'dist/app'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const listening = new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the relay exited early (code ${code})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line);
-      if (entry.msg === 'listening') resolve(entry.url);
-    });
+  return launchRelay({
+    args: ['--port', '0', '--host', '127.0.0.1', '--static', 'dist/app'],
+    stderr: 'inherit',
   });
-  return { child, listening };
 }
 
 async function audit(url) {
@@ -97,16 +87,16 @@ async function main() {
       process.exit(1);
     }
   }
-  const relay = startRelay();
+  const relay = await startRelay();
   const stopTimer = setTimeout(() => {
     console.error(`lighthouse: stopped after ${HARD_STOP_MS / 1000} s`);
     relay.child.kill('SIGKILL');
     process.exit(1);
   }, HARD_STOP_MS);
   try {
-    const base = await relay.listening;
-    // No ICE servers: the page never asks a STUN server anything.
-    const lhr = await audit(`${base}/?ice=none`);
+    // The shipped build: alone in its room, the page opens no peer connection, so it asks no
+    // STUN server anything.
+    const lhr = await audit(`${relay.url}/`);
     const scores = Object.fromEntries(
       Object.keys(TARGETS).map((id) => [id, lhr.categories[id]?.score ?? null]),
     );

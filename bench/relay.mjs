@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launchRelay } from '../scripts/relay-process.mjs';
 import { fetchText, responseReader, sseReader } from './relay-client.mjs';
 import { RELAY_TARGETS } from './relay-targets.mjs';
 
@@ -206,36 +206,23 @@ function reexecForLoad() {
   return true;
 }
 
-/** Spawns the relay with a raised fd limit and resolves once it logs its listening URL. */
+/** Starts the relay with a raised fd limit; resolves once it listens. */
 async function startRelay(flags) {
-  const args = [opts.relay, '--port', '0', '--host', '127.0.0.1', ...flags];
-  const command = `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`;
-  // `exec` keeps the pid, so /proc/<pid> is the relay's own.
-  const child = spawn('sh', ['-c', command, process.execPath, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  let tail = '';
+  const { child, port } = await launchRelay({
+    bundle: opts.relay,
+    args: ['--port', '0', '--host', '127.0.0.1', ...flags],
+    fdLimit: FD_LIMIT,
+    onOutput: (text) => {
+      tail = (tail + text).slice(-4000);
+    },
   });
   process.on('exit', () => child.kill('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-  let tail = '';
-  const record = (text) => {
-    tail = (tail + text).slice(-4000);
-  };
-  child.stderr.on('data', (chunk) => record(chunk.toString()));
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`relay exited mid-run (code ${code}, signal ${signal})\n${tail}`);
     process.exit(1);
-  });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not listen:\n${tail}`)), 10_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      record(`${line}\n`);
-      const url = /"msg":"listening".*"url":"([^"]+)"/.exec(line)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      resolve(Number(new URL(url).port));
-    });
   });
   return { pid: child.pid, port, kill: () => child.kill('SIGKILL') };
 }

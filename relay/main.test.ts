@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { launchRelay } from '../scripts/relay-process.mjs';
 import { deviceId, deviceKey, roomId, subscribe } from './harness';
 import { hasOpenssl, makeTestCertificate } from './test-cert';
 
@@ -34,19 +35,7 @@ function run(args: string[]) {
     stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const line = async (msg: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const found = stdout
-        .split('\n')
-        .filter(Boolean)
-        .map((text) => JSON.parse(text) as Record<string, unknown>)
-        .find((entry) => entry.msg === msg);
-      if (found) return found;
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10))]);
-      if (child.exitCode !== null) throw new Error(`exited: ${stderr}`);
-    }
-  };
-  return { child, exited, line, output: () => ({ stdout, stderr }) };
+  return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
 describe('relay command', () => {
@@ -63,28 +52,33 @@ describe('relay command', () => {
   });
 
   it('listens on the real port, and on SIGTERM ends streams and exits 0', async () => {
-    const relay = run(['--port', '0', '--host', '127.0.0.1']);
-    const listening = await relay.line('listening');
-    const url = String(listening.url);
+    let output = '';
+    const { child, url } = await launchRelay({
+      bundle,
+      args: ['--port', '0', '--host', '127.0.0.1'],
+      onOutput: (text) => {
+        output += text;
+      },
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url.endsWith(':0')).toBe(false);
     const stream = await subscribe(url, roomId(), deviceId(), deviceKey());
     await stream.next('members');
-    relay.child.kill('SIGTERM');
+    child.kill('SIGTERM');
     await stream.whenEnded();
-    expect(await relay.exited).toBe(0);
-    expect(relay.output().stdout).toContain('"msg":"shutting down"');
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"shutting down"');
   });
 
   it.skipIf(!hasOpenssl())('with --cert and --key it listens on https', async () => {
     const { certFile, keyFile } = makeTestCertificate();
-    const relay = run(['--port', '0', '--host', '127.0.0.1', '--cert', certFile, '--key', keyFile]);
+    const args = ['--port', '0', '--host', '127.0.0.1', '--cert', certFile, '--key', keyFile];
+    const { child, url } = await launchRelay({ bundle, args });
     try {
-      const listening = await relay.line('listening');
-      expect(String(listening.url)).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     } finally {
-      relay.child.kill('SIGTERM');
-      await relay.exited;
+      child.kill('SIGTERM');
     }
   });
 

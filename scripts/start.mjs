@@ -1,13 +1,12 @@
 // `npm start`: runs the built relay serving the built app, then prints where a phone on the
 // same Wi-Fi can open it, with a QR code. `--https` serves it over TLS (see README.md).
-import { spawn } from 'node:child_process';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import QRCode from 'qrcode';
 import { CertificateError, ensureCertificate } from './certificate.mjs';
 import { appUrls, lanAddresses } from './lan.mjs';
+import { launchRelay } from './relay-process.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const USAGE = `Usage: npm start -- [--https] [--cert FILE --key FILE] [relay flags]
@@ -71,20 +70,7 @@ async function printWhereToOpen(listening, https) {
   console.log(lines.join('\n'));
 }
 
-/** The address and port in the relay's `{"msg":"listening",…}` log line, if it is that line. */
-function listeningEntry(line) {
-  let entry;
-  try {
-    entry = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (entry?.msg !== 'listening' || typeof entry.address !== 'string') return undefined;
-  const colon = entry.address.lastIndexOf(':');
-  return { address: entry.address.slice(0, colon), port: Number(entry.address.slice(colon + 1)) };
-}
-
-function main() {
+async function main() {
   const args = readArgs(process.argv.slice(2));
   if (!args) {
     console.log(USAGE);
@@ -98,17 +84,21 @@ function main() {
     console.error(`clipmesh: ${error.message}`);
     process.exit(2);
   }
-  const relay = spawn(process.execPath, [resolve(repoRoot, 'dist/relay.mjs'), ...relayArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  createInterface({ input: relay.stdout }).on('line', (line) => {
-    console.log(line);
-    const listening = listeningEntry(line);
-    if (listening) void printWhereToOpen(listening, args.https);
-  });
+  let relay;
   // Ctrl-C reaches the relay from the terminal too; SIGTERM makes a second signal harmless.
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => relay.kill('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => relay?.kill('SIGTERM'));
+  const started = await launchRelay({
+    args: relayArgs,
+    cwd: process.cwd(),
+    stderr: 'inherit',
+    onLine: (line) => console.log(line),
+  }).catch((error) => {
+    console.error(`clipmesh: ${error.message}`);
+    process.exit(1);
+  });
+  relay = started.child;
   relay.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await printWhereToOpen(started, args.https);
 }
 
-main();
+await main();

@@ -1,42 +1,27 @@
 // Relay and devices for the app benchmark: the built relay serving dist/app-test (the app with its test parameters) on loopback, and
 // each device its own Chromium process whose pages timestamp what a person would see.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, chromiumExecutablePath } from '../../e2e/chromium.mjs';
+import { launchRelay } from '../../scripts/relay-process.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Starts `<dist>/relay.mjs` serving `<dist>/app` on 127.0.0.1 (a secure context); resolves its
+ * Starts `<dist>/relay.mjs` serving `<dist>/app-test` on 127.0.0.1 (a secure context); resolves its
  * URL. `dist` may be another build, to compare two versions of the app.
  */
 export async function startRelay(dist = `${REPO_ROOT}dist`) {
-  for (const file of [`${dist}/relay.mjs`, `${dist}/app/index.html`]) {
+  for (const file of [`${dist}/relay.mjs`, `${dist}/app-test/index.html`]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first.`);
   }
-  const args = [
-    `${dist}/relay.mjs`,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--static',
-    `${dist}/app-test`,
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, url } = await launchRelay({
+    bundle: `${dist}/relay.mjs`,
+    args: ['--port', '0', '--host', '127.0.0.1', '--static', `${dist}/app-test`],
+    stderr: 'inherit',
   });
   process.on('exit', () => child.kill('SIGKILL'));
-  const url = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the relay exited early (code ${code})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).url);
-    });
-  });
   return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
