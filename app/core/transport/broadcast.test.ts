@@ -55,30 +55,6 @@ describe('broadcast transport', () => {
     await until(() => has(a.events, { type: 'join', device: 'tab-bbbbbbbb' }));
   });
 
-  it('carries broadcasts to every other tab and targeted messages to the target only', async () => {
-    const room = newRoom();
-    const a = tab(room, 'tab-aaaaaaaa');
-    const b = tab(room, 'tab-bbbbbbbb');
-    const c = tab(room, 'tab-cccccccc');
-    await until(() => a.events.filter((e) => e.type === 'join').length === 2);
-    await a.transport.publish('to all');
-    await a.transport.publish('to c', 'tab-cccccccc');
-    const message = (payload: string): TransportEvent => ({
-      type: 'message',
-      from: 'tab-aaaaaaaa',
-      payload,
-    });
-    await until(() => has(c.events, message('to c')) && has(b.events, message('to all')));
-    expect(has(c.events, message('to all'))).toBe(true);
-    expect(has(b.events, message('to c'))).toBe(false);
-    expect(a.events.some((e) => e.type === 'message')).toBe(false);
-  });
-
-  it('rejects a message to a tab it does not know with 404', async () => {
-    const a = tab(newRoom(), 'tab-aaaaaaaa');
-    await expect(a.transport.publish('x', 'tab-zzzzzzzz')).rejects.toMatchObject({ status: 404 });
-  });
-
   it('says bye on unsubscribe, so the others see the tab leave, and then closed', async () => {
     const room = newRoom();
     const a = tab(room, 'tab-aaaaaaaa');

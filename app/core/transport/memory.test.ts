@@ -33,32 +33,6 @@ describe('memory hub', () => {
     ]);
   });
 
-  it('delivers a broadcast to the others only, and a targeted message to its target only', async () => {
-    const hub = createMemoryHub();
-    const [a, b, c] = ['device-a', 'device-b', 'device-c'].map((id) => device(hub, id));
-    await hub.settled();
-    await a?.transport.publish('to all');
-    await a?.transport.publish('to c', 'device-c');
-    await hub.settled();
-    const messages = (d: typeof a) => d?.events.filter((e) => e.type === 'message');
-    expect(messages(a)).toEqual([]);
-    expect(messages(b)).toEqual([{ type: 'message', from: 'device-a', payload: 'to all' }]);
-    expect(messages(c)).toEqual([
-      { type: 'message', from: 'device-a', payload: 'to all' },
-      { type: 'message', from: 'device-a', payload: 'to c' },
-    ]);
-  });
-
-  it('keeps rooms apart', async () => {
-    const hub = createMemoryHub();
-    const a = device(hub, 'device-a');
-    const other = device(hub, 'device-b', 'key-b', 'another-room-0123456');
-    await hub.settled();
-    await a.transport.publish('hello');
-    await hub.settled();
-    expect(notStatus(other.events)).toEqual([{ type: 'members', devices: [] }]);
-  });
-
   it('rejects a message to an unknown device with 404 and an oversized one with 413', async () => {
     const hub = createMemoryHub({ maxPayload: 4 });
     const a = device(hub, 'device-a');

@@ -103,7 +103,11 @@ export function combineTransports(primary: Transport, ...others: Transport[]): T
     };
   }
 
+  const maxPayload = Math.min(...sources.map((source) => source.maxPayload));
+
   async function publish(payload: string, to?: string): Promise<void> {
+    // Above the limit it offers, one route might still take it and the others not.
+    if (payload.length > maxPayload) throw new PublishError('payload too large', 413);
     const targets =
       to === undefined ? sources : sources.filter((_, index) => present[index]?.has(to));
     if (targets.length === 0) throw new PublishError('no such device in the room', 404);
@@ -116,7 +120,7 @@ export function combineTransports(primary: Transport, ...others: Transport[]): T
   }
 
   return {
-    maxPayload: Math.min(...sources.map((source) => source.maxPayload)),
+    maxPayload,
     subscribe,
     publish,
   };
