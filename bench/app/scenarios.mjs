@@ -21,7 +21,7 @@ const SMALL_CLIP_CHARS = 200;
 
 let markerSeq = 0;
 const nextMarker = (kind) => `${kind}${(markerSeq++).toString(36)}`;
-const smallText = (marker) => {
+export const smallText = (marker) => {
   const head = `bench:${marker} `;
   return head + 'y'.repeat(SMALL_CLIP_CHARS - head.length);
 };
@@ -31,7 +31,7 @@ const smallText = (marker) => {
  * benchmark reaches a receiver while the clip is on its way. Resolves once every receiver
  * has the request, with a promise per receiver of the time the clip showed there.
  */
-async function watchFor(receivers, marker, timeout) {
+export async function watchFor(receivers, marker, timeout) {
   const arrivals = receivers.map((device) => clipShownAt(device, marker, timeout));
   for (const arrival of arrivals) arrival.catch(() => {});
   // A page answers requests in order: once this is back, the watch above is in place.
