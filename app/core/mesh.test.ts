@@ -6,6 +6,7 @@ import type { Clip, PeerMessage } from './protocol';
 import { Sealer } from './sealed';
 import { createMemoryHub, type MemoryHub } from './transport/memory';
 import { RELAY_MAX_PAYLOAD } from './transport/sse';
+import type { Transport, TransportEvent } from './transport/types';
 
 const SECRET = new Uint8Array(16).fill(7);
 const OTHER_SECRET = new Uint8Array(16).fill(9);
@@ -44,6 +45,8 @@ async function join(
     secret?: Uint8Array;
     roomId?: string;
     maxPeers?: number;
+    /** Stands between the mesh and its transport, to reorder what it hears. */
+    wrap?: (transport: Transport) => Transport;
     createPeer?: (options: PeerOptions) => PeerLink;
   } = {},
 ): Promise<TestDevice> {
@@ -58,7 +61,9 @@ async function join(
   device.mesh = new Mesh({
     selfId: id,
     selfName: `${id} name`,
-    transport: hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
+    transport: (options.wrap ?? ((transport) => transport))(
+      hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
+    ),
     sealer: new Sealer(keys.sealKey, roomId, id),
     iceServers: [],
     forceRelay: true,
@@ -371,5 +376,42 @@ describe('the mesh over the in-memory transport', () => {
     await join(hub, 'device-bbbb');
     await until(() => a.reachable.includes('device-bbbb'), 'A reaches B despite the ghosts');
     expect(a.mesh.devices().map((d) => d.id)).toEqual(['device-bbbb']);
+  });
+});
+
+/** Holds back every members and join event until `release()`, passing all else through. */
+function latePresence() {
+  const held: Array<() => void> = [];
+  let holding = true;
+  const wrap = (transport: Transport): Transport => ({
+    maxPayload: transport.maxPayload,
+    publish: (payload, to) => transport.publish(payload, to),
+    subscribe: (handler) =>
+      transport.subscribe((event: TransportEvent) => {
+        const presence = event.type === 'members' || event.type === 'join';
+        if (holding && presence) held.push(() => handler(event));
+        else handler(event);
+      }),
+  });
+  const release = () => {
+    holding = false;
+    for (const deliver of held.splice(0)) deliver();
+  };
+  return { wrap, release };
+}
+
+describe('falling back when presence comes late', () => {
+  it('reaches a device through the relay when its presence arrives after the fallback wait', async () => {
+    const hub = createMemoryHub();
+    const late = latePresence();
+    const a = await join(hub, 'device-aaaa', { wrap: late.wrap });
+    const b = await join(hub, 'device-bbbb');
+    // B proves itself with a sealed hello while A has not yet heard that B is present.
+    await until(() => a.mesh.devices().some((device) => device.id === 'device-bbbb'), 'A hears B');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a.reachable).toEqual([]);
+    late.release();
+    await until(() => a.reachable.includes('device-bbbb'), 'A reaches B through the relay');
+    expect(b.reachable).toContain('device-aaaa');
   });
 });

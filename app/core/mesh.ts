@@ -230,9 +230,12 @@ export class Mesh {
   private touch(id: string, present: boolean): Remote | undefined {
     const remote = this.roster.admit(id);
     if (!remote) return undefined;
+    const arrived = present && !remote.present;
     if (present) remote.present = true;
     remote.lastSeen = Date.now();
     if (!remote.peer && !remote.retryTimer) this.connectLater(remote, 0);
+    // The fallback wait may have ended before the relay listed it: it counts from now.
+    else if (arrived && !remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
     return remote;
   }
 
