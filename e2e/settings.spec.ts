@@ -16,8 +16,17 @@ test('a new name for this device shows on the other device, and stays after a re
   devices,
 }) => {
   const [laptop, phone] = await pairTwoDevices(devices, relay.url);
+  await sendClip(laptop, 'sent under the old name');
+  await waitForClip(phone, 'sent under the old name');
   await renameThisDevice(laptop, 'Work laptop');
   await expectPeerNamed(phone, 'Work laptop');
+  // What the laptop sent before is shown under its new name too.
+  await expect(
+    clipWithText(phone, 'sent under the old name').getByRole('button', { name: 'Copy clip from' }),
+  ).toHaveAccessibleName('Copy clip from Work laptop');
+  await expect(
+    phone.page.getByRole('region', { name: 'Latest clip' }).getByRole('button'),
+  ).toContainText('Copy latest from Work laptop');
   await laptop.page.reload();
   await expect(
     laptop.page.locator('[data-testid="device"][data-self="true"] [data-testid="device-name"]'),
