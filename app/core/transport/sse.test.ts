@@ -136,7 +136,7 @@ describe('relay transport against the real relay', () => {
       timers.fireRetry();
       await until(() => payloads(b.events).length === 1);
       expect(streams.get('device-b')?.headers['last-event-id']).toMatch(/^.+\.\d+$/);
-      expect(statuses(b.events).slice(-2)).toEqual(['connecting', 'open']);
+      expect(statuses(b.events).slice(-2)).toEqual(['unreachable', 'open']);
       await a.transport.publish('and now');
       await until(() => payloads(b.events).length === 2);
       expect(payloads(b.events)).toEqual(['while you were away', 'and now']);
@@ -242,10 +242,37 @@ describe('relay transport against the real relay', () => {
       delays.push(timers.fireRetry());
     }
     expect(delays).toEqual([499, 999, 1998, 3996]);
-    expect(a.events.at(-1)).toMatchObject({ status: 'connecting' });
     a.unsubscribe();
     expect(timers.pending).toEqual([]);
     expect(a.events.at(-1)).toEqual({ type: 'status', status: 'closed' });
+  });
+
+  it('keeps saying unreachable through retries bound to fail, until the relay opens again', async () => {
+    const port = await closedPort();
+    const timers = manualTimers();
+    const a = device(`http://127.0.0.1:${port}`, 'device-a', { setTimer: timers.setTimer });
+    for (let i = 1; i <= 3; i++) {
+      await until(() => statuses(a.events).filter((s) => s === 'unreachable').length === i);
+      if (i < 3) timers.fireRetry();
+    }
+    const relay = createRelay({ log: quiet });
+    await relay.listen(port, '127.0.0.1');
+    try {
+      timers.fireRetry();
+      await until(() => statuses(a.events).includes('open'));
+      expect(statuses(a.events)).toEqual([
+        'connecting',
+        'unreachable',
+        'unreachable',
+        'unreachable',
+        'open',
+      ]);
+      a.unsubscribe();
+    } finally {
+      const closed = relay.close();
+      relay.server.closeAllConnections();
+      await closed;
+    }
   });
 
   it('tries again at once when the browser says it is back online', async () => {

@@ -76,6 +76,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   let retryMinMs = 0;
   let lastEventId = '';
   let full = false;
+  /** A retry after a failure is not news: the person keeps reading "unreachable" until it opens. */
+  let failing = false;
   let controller: AbortController | undefined;
   let cancelRetry: (() => void) | undefined;
   let cancelWatchdog: (() => void) | undefined;
@@ -104,6 +106,7 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
 
   function failed(detail: string, minMs = 0): void {
     if (stopped) return;
+    failing = true;
     status('unreachable', detail);
     retryIn(backoffDelay(attempt++, config.random, Math.max(minMs, retryMinMs)));
   }
@@ -142,6 +145,7 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
           // Any event means the relay took us in, so the backoff starts over.
           opened = true;
           attempt = 0;
+          failing = false;
           status('open');
         }
         onEvent(event);
@@ -183,8 +187,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    // A full room is retried quietly so the screen keeps saying why.
-    if (!full) status('connecting');
+    // A full room, or a relay that keeps failing, is retried quietly so the screen keeps saying why.
+    if (!full && !failing) status('connecting');
     full = false;
     const ctl = new AbortController();
     controller = ctl;

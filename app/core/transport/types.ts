@@ -4,11 +4,11 @@
 // implements this interface.
 
 export type TransportStatus =
-  /** Trying to reach the signaling service (first attempt or a retry). */
+  /** Trying to reach the signaling service: first, or again after it was open. */
   | 'connecting'
   /** Subscribed: member events and messages flow. */
   | 'open'
-  /** Could not reach it; retrying with backoff. */
+  /** Could not reach it; retrying with backoff, quietly, until a retry opens. */
   | 'unreachable'
   /** This device connected again elsewhere (another tab); this one stops. */
   | 'replaced'

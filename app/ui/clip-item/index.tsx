@@ -4,9 +4,9 @@ import { useSignal } from '@preact/signals';
 import type { ClipView } from '../../core/session-types';
 import { clipPreview } from '../lib/clip-preview';
 import { memo } from '../lib/memo';
-import { receiptLabel } from '../lib/receipts';
 import { relativeTime } from '../lib/relative-time';
 import { COPY_FAILED, useCopy } from '../lib/use-copy';
+import { Receipt } from '../receipt';
 import styles from './clip-item.module.css';
 
 interface ClipItemProps {
@@ -57,7 +57,7 @@ export const ClipItem = memo(function ClipItem({
           >
             {relativeTime(clip.at, now)}
           </time>{' '}
-          · <span data-testid="receipt">{receiptLabel(clip, selfId)}</span>
+          · <Receipt clip={clip} />
         </span>
         <span class={styles.actions}>
           <button

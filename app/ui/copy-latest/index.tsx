@@ -1,7 +1,7 @@
 // The newest clip from another device, one tap from the clipboard.
 
 import { COPY_FAILED, useCopy } from '../lib/use-copy';
-import { autoCopiedId, latestReceived } from '../state';
+import { autoCopiedId, latestReceived, peers } from '../state';
 import styles from './copy-latest.module.css';
 
 const SNIPPET_CHARS = 80;
@@ -12,12 +12,14 @@ export function CopyLatest() {
   if (!clip) return null;
   const snippet = clip.text.slice(0, SNIPPET_CHARS).replace(/\s+/g, ' ');
   const autoCopied = autoCopiedId.value === clip.id;
+  // The sender's name now, as the history shows it; the clip carries the name it was sent under.
+  const from = peers.value.find((peer) => peer.id === clip.from)?.name ?? clip.fromName;
 
   return (
     <section class={styles.latest} aria-label="Latest clip">
       <button type="button" class={styles.button} onClick={() => copy(clip.text)}>
         <span class={styles.title}>
-          {copyState === 'copied' ? 'Copied' : `Copy latest from ${clip.fromName}`}
+          {copyState === 'copied' ? 'Copied' : `Copy latest from ${from}`}
         </span>
         <span class={styles.snippet}>
           {snippet}
