@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { roomClipStorage } from './clip-store';
 import { FUTURE_BOUND_MS } from './clock';
 import { type Clip, MAX_STAMP, MAX_TIME, type PeerMessage } from './protocol';
+import { memoryStore } from './storage';
 import { ClipSync } from './sync';
 import { memoryClipStorage, network, settle, texts } from './sync-fixture';
 
@@ -118,6 +120,39 @@ describe('clips ordered by causal stamp', () => {
     await sync.send('after a reload');
     expect(texts(sync)).toEqual(['after a reload', 'peer 1']);
     expect(sync.view()[0]?.stamp).toBe(NOW + YEAR + 1);
+  });
+});
+
+describe('clips saved by a version before stamps', () => {
+  it('load ordered by their time, and a clip sent after them sorts above', async () => {
+    const store = memoryStore();
+    const code = 'AAAAAAAAAAAAAAAAAAAAAA';
+    const saved = [1, 2, 3].map((n) => ({
+      id: `clip-000${n}`,
+      text: `saved ${n}`,
+      from: 'device-aaaa',
+      fromName: 'A',
+      at: NOW - 10_000 * n,
+    }));
+    await store.write(
+      [
+        [`clips/${code}`, { history: ['clip-0003', 'clip-0001', 'clip-0002'], outbox: [] }],
+        ...saved.map((clip): [string, unknown] => [`clip/${code}/${clip.id}`, clip]),
+      ],
+      [],
+    );
+    clock = NOW - YEAR;
+    const sync = new ClipSync({
+      selfId: 'device-bbbb',
+      selfName: () => 'B',
+      link: { reachable: () => [], send: async () => {} },
+      storage: roomClipStorage(code, store),
+      onChange: () => {},
+    });
+    await sync.load();
+    await sync.send('sent a year back');
+    expect(texts(sync)).toEqual(['sent a year back', 'saved 1', 'saved 2', 'saved 3']);
+    expect(sync.view()[0]?.stamp).toBe(NOW - 10_000 + 1);
   });
 });
 
