@@ -3,8 +3,17 @@
 // device and after a reload, and nothing is lost or throws.
 
 import type { Page } from '@playwright/test';
-import { openLink, openNewRoom, scanJoinLink, sendClip, waitForPeers } from './fixtures/app';
+import {
+  clipTexts,
+  deviceId,
+  openLink,
+  openNewRoom,
+  scanJoinLink,
+  sendClip,
+  waitForPeers,
+} from './fixtures/app';
 import type { Device } from './fixtures/device';
+import { joinAsHostilePeer } from './fixtures/hostile-peer';
 import { historyOf, sendAndAwait, waitForTexts } from './fixtures/room';
 import { expect, test } from './fixtures/test';
 
@@ -141,4 +150,66 @@ test('a part of the page that fails to draw says so, and the person carries on',
     'sent while the clips could not be shown',
   ]);
   expect(pageErrors(b)).toEqual([]);
+});
+
+test('200 clips stamped in the far future push out no clip and pin none on top', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(120_000);
+  const a = await devices.launch('A');
+  const b = await devices.launch('B');
+  await openNewRoom(a, relay.url);
+  const link = await scanJoinLink(a);
+  await openLink(b, link);
+  await waitForPeers(a, 1);
+  await waitForPeers(b, 1);
+  const before = ['real: 1', 'real: 2', 'real: 3'];
+  for (const text of before) await sendAndAwait(b, text, [a]);
+
+  const hostile = await joinAsHostilePeer(devices, link, relay.url, 'From the future');
+  const aId = await deviceId(a);
+  await hostile.ready(aId);
+  // Past Date's range, with the largest stamp there is, or none (as older versions send).
+  const flood = Array.from({ length: 200 }, (_, i) =>
+    JSON.stringify({
+      v: 1,
+      t: 'clip',
+      clip: {
+        id: `future-clip-${i}`,
+        text: `future: ${i}`,
+        from: hostile.id,
+        fromName: 'From the future',
+        at: BEYOND_DATE,
+        ...(i % 2 === 0 ? { stamp: Number.MAX_SAFE_INTEGER } : {}),
+      },
+    }),
+  );
+  await hostile.frames(aId, flood);
+  // Then a clip A certainly takes in, so the flood is behind it on the same channel.
+  await hostile.frames(aId, [
+    JSON.stringify({
+      v: 1,
+      t: 'clip',
+      clip: {
+        id: 'present-clip-1',
+        text: 'real: from the hostile peer, dated now',
+        from: hostile.id,
+        fromName: 'H',
+        at: Date.now(),
+      },
+    }),
+  ]);
+  await waitForTexts(a, ['real: from the hostile peer, dated now']);
+  await sendAndAwait(b, 'real: after the flood', [a]);
+
+  const shown = await clipTexts(a.page);
+  expect(shown.filter((text) => text.startsWith('future: '))).toEqual([]);
+  expect(await historyOf(a, 'real: ')).toEqual([
+    ...before,
+    'real: from the hostile peer, dated now',
+    'real: after the flood',
+  ]);
+  expect(pageErrors(a)).toEqual([]);
+  await expect(a.page.getByTestId('region-error')).toHaveCount(0);
 });
