@@ -198,6 +198,20 @@ describe('receipts and the cap', () => {
     expect(acked()).toEqual(['clip-0000', 'clip-0001', 'clip-0002']);
   });
 
+  it('clips kept past the cap while waiting are cut once received, so the cap holds', async () => {
+    const net = network();
+    const a = await net.add('a');
+    const b = await net.add('b');
+    for (let i = 0; i < 7; i++) await a.sync.send(`a ${i}`);
+    expect(texts(a.sync)).toHaveLength(7);
+    net.connect('a');
+    net.connect('b');
+    await settle();
+    expect(texts(a.sync)).toEqual(['a 6', 'a 5', 'a 4', 'a 3', 'a 2']);
+    expect(texts(b.sync)).toEqual(texts(a.sync));
+    expect(a.storage.history.map((clip) => clip.text)).toEqual(texts(a.sync));
+  });
+
   it('the sender keeps a clip no device kept in its outbox, and shows it waiting', async () => {
     const net = network();
     const a = await net.add('a');

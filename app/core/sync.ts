@@ -223,7 +223,12 @@ export class ClipSync {
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
-    if (this.dropFromOutbox(ids)) void this.save();
+    if (this.dropFromOutbox(ids)) {
+      // Clips no longer waiting may be cut now, so the cap holds again.
+      this.merge([]);
+      this.forgetEvictedHolders();
+      void this.save();
+    }
     this.options.onChange();
   }
 
