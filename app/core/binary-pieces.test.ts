@@ -19,6 +19,7 @@ const clipOf = (text: string): Clip => ({
   from: 'alice-device',
   fromName: 'Alice "A" 👩',
   at: 1,
+  stamp: 1,
 });
 
 /** What a receiving data channel hands over: an ArrayBuffer of exactly the message. */

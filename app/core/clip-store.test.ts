@@ -10,6 +10,7 @@ const clip = (n: number, text = `text ${n}`): Clip => ({
   from: 'device-AAAA',
   fromName: 'Phone',
   at: n,
+  stamp: n,
 });
 
 /** A memory store that records each write's keys. */

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mergeClips, missingIds, recentIds } from './history';
 import type { Clip } from './protocol';
 
-const clip = (id: string, at: number, text = id): Clip => ({
+/** A clip stamped `stamp`; its sender's clock says `at` (the stamp unless given). */
+const clip = (id: string, stamp: number, text = id, at = stamp): Clip => ({
   id: `clip-${id}`,
   text,
   from: 'device-AAAA',
   fromName: 'Phone',
   at,
+  stamp,
 });
 const ids = (clips: Clip[]) => clips.map((c) => c.id.slice(5));
 
@@ -35,10 +37,36 @@ describe('mergeClips', () => {
     const many = Array.from({ length: 250 }, (_, i) => clip(String(i).padStart(4, '0'), i));
     const merged = mergeClips([], many);
     expect(merged).toHaveLength(200);
-    expect(merged[0]?.at).toBe(249);
-    expect(merged.at(-1)?.at).toBe(50);
-    expect(mergeClips(many, [], 3).map((c) => c.at)).toEqual([249, 248, 247]);
+    expect(merged[0]?.stamp).toBe(249);
+    expect(merged.at(-1)?.stamp).toBe(50);
+    expect(mergeClips(many, [], 3).map((c) => c.stamp)).toEqual([249, 248, 247]);
     expect(mergeClips(many, [], 0)).toEqual([]);
+  });
+
+  it("orders by causal stamp, whatever the senders' clocks said", () => {
+    const yearAhead = Date.UTC(2027, 11, 1);
+    const now = Date.UTC(2026, 11, 1);
+    // Stamped in the order sent; the clocks say: a year ahead, 1970, now, beyond Date's range.
+    const sent = [
+      clip('ahead', yearAhead, 'ahead', yearAhead),
+      clip('nineteen70', yearAhead + 1, 'nineteen70', 5_000),
+      clip('now', yearAhead + 2, 'now', now),
+      clip('far', yearAhead + 3, 'far', 8.64e15),
+    ];
+    expect(ids(mergeClips([], sent))).toEqual(['far', 'now', 'nineteen70', 'ahead']);
+  });
+
+  it("cuts the causally oldest at the cap, not the one whose sender's clock says 1970", () => {
+    const full = Array.from({ length: 5 }, (_, i) => clip(`old${i}`, 1_000 + i));
+    const late = clip('late', 2_000, 'late', 0);
+    const merged = mergeClips(full, [late], 5);
+    expect(ids(merged)).toEqual(['late', 'old4', 'old3', 'old2', 'old1']);
+  });
+
+  it('never cuts the clips it is told to keep, and cuts others in their place', () => {
+    const held = Array.from({ length: 5 }, (_, i) => clip(`new${i}`, 100 + i));
+    const merged = mergeClips(held, [clip('waiting', 1)], 3, new Set(['clip-waiting']));
+    expect(ids(merged)).toEqual(['new4', 'new3', 'waiting']);
   });
 
   it('leaves its inputs untouched', () => {

@@ -49,6 +49,7 @@ describe('the inbox', () => {
       from: 'peer-0001',
       fromName: 'P',
       at: 1,
+      stamp: 1,
     };
     const pieces = splitFrame(JSON.stringify({ v: 1, t: 'clip', clip }), 2_000, 'frame-0001');
     expect(pieces.length).toBeGreaterThan(2);
@@ -99,6 +100,7 @@ describe('the inbox', () => {
       from: 'peer-0001',
       fromName: 'P',
       at: 1,
+      stamp: 1,
     };
     const pieces = [...clipPieces(clip, 1_000, 0).pieces].map(asReceived);
     expect(pieces.length).toBeGreaterThan(2);
@@ -114,7 +116,7 @@ describe('the inbox', () => {
       [utf8.encode(envelope), ...texts].map((data, n, all) =>
         rawPiece(stream, n, all.length, data),
       );
-    const clip = { id: 'clip-0001', text: '', from: 'peer-0001', fromName: 'P', at: 1 };
+    const clip = { id: 'clip-0001', text: '', from: 'peer-0001', fromName: 'P', at: 1, stamp: 1 };
     const bad: ArrayBuffer[][] = [
       [new ArrayBuffer(0)],
       [new ArrayBuffer(3)],

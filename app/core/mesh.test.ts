@@ -101,7 +101,7 @@ async function sendLargeClip(
     sizes.push(message.payload.length);
     return undefined;
   });
-  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1, stamp: 1 };
   await a.mesh.send('device-bbbb', { t: 'clip', clip });
   await until(() => b.received.length === 1, 'B receives the large clip');
   return { sizes, clip, got: b.received[0]?.message };
@@ -158,7 +158,7 @@ async function sendOverDirectLink(
   await until(() => a.mesh.devices()[0]?.name === 'device-bbbb name', 'A hears B');
   sent.length = 0;
   const text = 'clip 📋 "quoted" עברית\n'.repeat(40_000);
-  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1 };
+  const clip = { id: 'clip-large-1', text, from: 'device-aaaa', fromName: 'A', at: 1, stamp: 1 };
   await a.mesh.send('device-bbbb', { t: 'clip', clip });
   await until(() => b.received.some((r) => r.message.t === 'clip'), 'B receives the clip');
   return { sent, clip, got: b.received.find((r) => r.message.t === 'clip')?.message };

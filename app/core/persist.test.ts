@@ -21,6 +21,7 @@ const clip = (id: string, at = 1): Clip => ({
   from: 'device-AAAA',
   fromName: 'Phone',
   at,
+  stamp: at,
 });
 
 describe('device identity', () => {

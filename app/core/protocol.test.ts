@@ -6,6 +6,8 @@ import {
   MAX_IDS,
   MAX_PART_CHARS,
   MAX_PARTS,
+  MAX_STAMP,
+  MAX_TIME,
   type PeerMessage,
   parsePeerMessage,
   parseSignal,
@@ -20,6 +22,7 @@ const clip: Clip = {
   from: id,
   fromName: 'Phone',
   at: 1_700_000_000_000,
+  stamp: 1_700_000_000_000,
 };
 const candidate = {
   candidate: 'candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host',
@@ -155,6 +158,12 @@ describe('parsePeerMessage', () => {
     ['a clip with time NaN', { t: 'clip', clip: { ...clip, at: Number.NaN } }],
     ['a clip with a negative time', { t: 'clip', clip: { ...clip, at: -1 } }],
     ['a clip with a bad sender', { t: 'clip', clip: { ...clip, from: '../../x' } }],
+    ['a clip with a fractional stamp', { t: 'clip', clip: { ...clip, stamp: 1.5 } }],
+    ['a clip with a negative stamp', { t: 'clip', clip: { ...clip, stamp: -1 } }],
+    ['a clip with a stamp too large', { t: 'clip', clip: { ...clip, stamp: MAX_STAMP + 1 } }],
+    ['a clip with a stamp as a string', { t: 'clip', clip: { ...clip, stamp: '5' } }],
+    ['a clip with a stamp of null', { t: 'clip', clip: { ...clip, stamp: null } }],
+    ['a clip with a stamp NaN', { t: 'clip', clip: { ...clip, stamp: Number.NaN } }],
     ['a part past its end', { t: 'part', id: 'frame-001', n: 2, of: 2, data: '' }],
     ['a part of nothing', { t: 'part', id: 'frame-001', n: 0, of: 0, data: '' }],
     ['too many parts', { t: 'part', id: 'frame-001', n: 0, of: MAX_PARTS + 1, data: '' }],
@@ -169,6 +178,32 @@ describe('parsePeerMessage', () => {
     ['a number', 42],
   ])('refuses %s', (_, value) => {
     expect(parsePeerMessage(value)).toBeNull();
+  });
+
+  it('brings a time past what a Date holds into its range, so no screen throws on it', () => {
+    for (const at of [MAX_TIME + 1, 9e15, Number.MAX_VALUE]) {
+      const parsed = parsePeerMessage({ t: 'clip', clip: { ...clip, at } });
+      expect(parsed?.t === 'clip' && parsed.clip.at).toBe(MAX_TIME);
+      expect(parsed?.t === 'clip' && new Date(parsed.clip.at).toISOString()).toBeTruthy();
+    }
+  });
+
+  it('gives a clip from before stamps one from its time, clamped to a whole ms', () => {
+    const { stamp: _, ...unstamped } = clip;
+    const at = (value: number) => {
+      const parsed = parsePeerMessage({ t: 'clip', clip: { ...unstamped, at: value } });
+      return parsed?.t === 'clip' ? [parsed.clip.at, parsed.clip.stamp] : null;
+    };
+    expect(at(1_700_000_000_000.7)).toEqual([1_700_000_000_000.7, 1_700_000_000_000]);
+    expect(at(0)).toEqual([0, 0]);
+    expect(at(9e15)).toEqual([MAX_TIME, MAX_TIME]);
+  });
+
+  it('keeps a stamp from 0 to MAX_STAMP as sent', () => {
+    for (const stamp of [0, 1, MAX_STAMP]) {
+      const parsed = parsePeerMessage({ t: 'clip', clip: { ...clip, stamp } });
+      expect(parsed?.t === 'clip' && parsed.clip.stamp).toBe(stamp);
+    }
   });
 
   it('reads only `binary: true` in a hello as saying it reads binary pieces', () => {
@@ -189,7 +224,7 @@ describe('parsePeerMessage', () => {
     );
     expect(parsed).toEqual({
       t: 'clip',
-      clip: { id: 'clip-0001', text: 'hi', from: id, fromName: 'P', at: 1 },
+      clip: { id: 'clip-0001', text: 'hi', from: id, fromName: 'P', at: 1, stamp: 1 },
     });
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -17,8 +17,10 @@ export interface Clip {
   from: string;
   /** Sender device name at the time of sending. */
   fromName: string;
-  /** Sender clock, ms since epoch. */
+  /** Sender's clock, ms since epoch, within Date's range: shown, never ordered by. */
   at: number;
+  /** Causal stamp (clock.ts): clips are ordered and capped by it, newest highest. */
+  stamp: number;
 }
 
 export type SessionDescription = { type: 'offer' | 'answer'; sdp: string };
@@ -61,6 +63,13 @@ const MAX_TOKEN_CHARS = 256;
 export const MAX_IDS = 500;
 export const MAX_PARTS = 4096;
 export const MAX_PART_CHARS = 64 * 1024;
+/** The latest time a Date holds (year 275760); a sender's `at` beyond it is clamped to it. */
+export const MAX_TIME = 8.64e15;
+/**
+ * Stamps are compared exactly and counted up by one, so any safe integer will do; honest ones
+ * stay below MAX_TIME plus the clock's horizon (clock.ts) plus one per clip, far beneath.
+ */
+export const MAX_STAMP = Number.MAX_SAFE_INTEGER;
 /** Versions above this are not versions: they are garbage. */
 const MAX_VERSION = 1_000_000;
 
@@ -186,9 +195,15 @@ function readClip(value: unknown): Clip | null {
   const from = field(value, 'from');
   const fromName = field(value, 'fromName');
   const at = field(value, 'at');
+  const stamp = field(value, 'stamp');
   if (!isId(id) || !isText(text, MAX_CLIP_CHARS) || !isId(from) || !isName(fromName)) return null;
   if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return null;
-  return { id, text, from, fromName, at };
+  // Clamped, not refused: older versions send and save times beyond it, and throw on them.
+  const time = Math.min(at, MAX_TIME);
+  // Clips from versions before stamps, sent or saved, are ordered by their sender's time.
+  const order = stamp === undefined ? Math.floor(time) : stamp;
+  if (!isIndex(order, MAX_STAMP)) return null;
+  return { id, text, from, fromName, at: time, stamp: order };
 }
 
 function readPart(value: Fields): PartMessage | null {

@@ -10,6 +10,7 @@ const saved: Clip = {
   from: 'device-AAAAAAAAAAAAAAAA',
   fromName: 'Laptop',
   at: 1,
+  stamp: 1,
 };
 
 /** Storage whose history comes off the disk only when released. */

@@ -90,7 +90,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       transfers: [...transfers.values()],
       tampering: health.tampering,
       newerVersion: health.newerVersion,
-      dropped: health.dropped,
+      dropped: health.dropped + sync.refused,
     });
   };
   const changed = (gapMs = REDRAW_MS): void => {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from './base64url';
 import { deriveRoomKeys, type RoomKeys } from './keys';
 import { MAX_TRACKED_SENDERS, REPLAY_WINDOW, Sealer } from './sealed';
@@ -27,6 +27,19 @@ describe('Sealer', () => {
   it('opens what another device of the room sealed', async () => {
     const payload = await sealerFor(alice).seal(body);
     expect(await sealerFor(bob).open(payload, alice)).toEqual({ ok: true, body });
+  });
+
+  it('seals payloads that open whatever its clock reads: NaN, 1970, past year 275760', async () => {
+    for (const reading of [Number.NaN, 0, -5, 9e15, Number.POSITIVE_INFINITY]) {
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(reading);
+      const sealer = sealerFor(alice);
+      clock.mockRestore();
+      const bobSealer = sealerFor(bob);
+      for (let i = 0; i < 3; i++) {
+        const opened = await bobSealer.open(await sealer.seal(body), alice);
+        expect(opened, `clock ${reading}, payload ${i}`).toEqual({ ok: true, body });
+      }
+    }
   });
 
   it('reveals nothing of the body in the payload', async () => {

@@ -17,6 +17,8 @@ const MAX_PAYLOAD_CHARS = 1024 * 1024;
 export const REPLAY_WINDOW = 256;
 /** Senders whose replay state is kept; the least recently heard is forgotten first. */
 export const MAX_TRACKED_SENDERS = 64;
+/** Clock readings past 2^42 ms (year 2109) start the counter there, with 2^52 counts to go. */
+const MAX_COUNTER_CLOCK = 2 ** 42;
 
 export type OpenResult =
   | { ok: true; body: unknown }
@@ -28,7 +30,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** One per room per device: seals what this device sends, opens what others sent. */
 export class Sealer {
   // Grows across reloads without being stored: a reload restarts from a later clock.
-  private counter = Date.now() * 1024;
+  private counter = firstCounter(Date.now());
   private readonly senders = new Map<string, ReplayWindow>();
 
   constructor(
@@ -143,6 +145,12 @@ class ReplayWindow {
     if (counter > this.highest) this.highest = counter;
     return true;
   }
+}
+
+/** A safe integer whatever the clock says: NaN reads as 0, beyond Date's range as the bound. */
+function firstCounter(reading: number): number {
+  const ms = Number.isNaN(reading) ? 0 : Math.min(Math.max(reading, 0), MAX_COUNTER_CLOCK);
+  return Math.floor(ms) * 1024;
 }
 
 function writeCounter(bytes: Uint8Array, counter: number): void {

@@ -1,63 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clip, PeerMessage } from './protocol';
-import { type ClipStorage, ClipSync, type SavedClips, type SyncLink } from './sync';
-
-function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
-  const storage = {
-    history: [] as Clip[],
-    outbox: [] as Clip[],
-    saves: 0,
-    load: async () => ({ history: storage.history, outbox: storage.outbox }),
-    save: async ({ history, outbox }: SavedClips) => {
-      storage.saves++;
-      storage.history = history;
-      storage.outbox = outbox;
-    },
-  };
-  return storage;
-}
-
-/** Two or more ClipSyncs wired directly, with a switch for who is reachable. */
-function network() {
-  const nodes = new Map<string, ClipSync>();
-  const online = new Set<string>();
-  const sent: Array<{ from: string; to: string; message: PeerMessage }> = [];
-  const linkFor = (self: string): SyncLink => ({
-    reachable: () => (online.has(self) ? [...online].filter((id) => id !== self) : []),
-    send: async (to, message) => {
-      if (!online.has(self) || !online.has(to)) throw new Error('not connected');
-      sent.push({ from: self, to, message });
-      queueMicrotask(() => nodes.get(to)?.onMessage(self, structuredClone(message)));
-    },
-  });
-  const add = async (id: string, storage = memoryClipStorage()) => {
-    const sync = new ClipSync({
-      selfId: id,
-      selfName: () => `${id} name`,
-      link: linkFor(id),
-      storage,
-      cap: 5,
-      onChange: () => {},
-    });
-    await sync.load();
-    nodes.set(id, sync);
-    return { sync, storage };
-  };
-  /** Brings a device online and tells everyone online that it is reachable. */
-  const connect = (id: string) => {
-    online.add(id);
-    for (const other of online) {
-      if (other === id) continue;
-      nodes.get(other)?.onReachable(id);
-      nodes.get(id)?.onReachable(other);
-    }
-  };
-  return { add, connect, sent };
-}
-
-/** Past the moment a change is written. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
-const texts = (sync: ClipSync) => sync.view().map((clip) => clip.text);
+import { ClipSync } from './sync';
+import { memoryClipStorage, network, settle, texts } from './sync-fixture';
 
 describe('clip sync', () => {
   it('refuses empty and oversized clips with plain words', async () => {
@@ -227,6 +171,7 @@ describe('a hostile peer in sync', () => {
       from: 'device-aaaa',
       fromName: 'A',
       at: 1_000 + n,
+      stamp: 1_000 + n,
     });
     for (let n = 0; n < 600; n++) sync.onMessage('device-aaaa', { t: 'clip', clip: clip(n) });
     expect(changes).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
 // and delivery receipts. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
+import { HybridClock } from './clock';
 import { mergeClips, recentIds } from './history';
 import { type Clip, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
 import type { ClipView, SendResult } from './session-types';
@@ -59,14 +60,22 @@ export class ClipSync {
   private readonly views = new WeakMap<Clip, ClipView>();
   /** Receipts not sent yet, by the device they go to. */
   private readonly unacked = new Map<string, string[]>();
+  private readonly clock = new HybridClock();
+  private refusedCount = 0;
 
   constructor(private readonly options: SyncOptions) {}
 
+  /** Clips refused as stamped beyond this device's horizon (clock.ts). */
+  get refused(): number {
+    return this.refusedCount;
+  }
+
   async load(): Promise<void> {
     const { history, outbox } = await this.options.storage.load();
-    this.history = mergeClips(this.history, history, this.cap);
+    // Saved clips beyond the horizon stay shown, but do not move the clock.
+    for (const clip of [...history, ...outbox]) this.clock.see(clip.stamp);
     this.outbox = outbox;
-    this.history = mergeClips(this.history, outbox, this.cap);
+    this.merge([...history, ...outbox]);
     this.options.onChange();
   }
 
@@ -93,17 +102,19 @@ export class ClipSync {
       const mib = MAX_CLIP_CHARS / (1024 * 1024);
       return { ok: false, error: `That clip is too large: the limit is ${mib} MiB of text.` };
     }
+    const { stamp, at } = this.clock.next();
     const clip: Clip = {
       id: newClipId(),
       text,
       from: this.options.selfId,
       fromName: this.options.selfName(),
-      at: Date.now(),
+      at,
+      stamp,
     };
     this.outbox = [...this.outbox, clip];
     // Onto the wire before this device redraws: the others wait for it, this one does not.
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
-    this.history = mergeClips(this.history, [clip], this.cap);
+    this.merge([clip]);
     this.options.onChange();
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
@@ -163,6 +174,12 @@ export class ClipSync {
     return this.options.cap ?? 200;
   }
 
+  /** Clips waiting to be delivered from here are never cut: they would vanish unsent. */
+  private merge(incoming: Clip[]): void {
+    const waiting = new Set(this.outbox.map((clip) => clip.id));
+    this.history = mergeClips(this.history, incoming, this.cap, waiting);
+  }
+
   private onHave(from: string, ids: string[]): void {
     this.hold(from, ids);
     const mine = new Set(this.history.map((clip) => clip.id));
@@ -181,12 +198,21 @@ export class ClipSync {
   }
 
   private onClip(from: string, clip: Clip): void {
-    this.ack(from, clip.id);
     if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
+      this.ack(from, clip.id);
       this.hold(from, [clip.id]);
       return;
     }
-    this.history = mergeClips(this.history, [clip], this.cap);
+    // No receipt for a clip not kept, so its sender keeps it waiting in its outbox.
+    if (!this.clock.see(clip.stamp)) {
+      this.refusedCount++;
+      this.options.onChange();
+      return;
+    }
+    this.merge([clip]);
+    // Older than every clip kept (its sender had not seen them): cut at once, so not kept.
+    if (!this.history.some((known) => known.id === clip.id)) return;
+    this.ack(from, clip.id);
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
@@ -197,7 +223,12 @@ export class ClipSync {
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
-    if (this.dropFromOutbox(ids)) void this.save();
+    if (this.dropFromOutbox(ids)) {
+      // Clips no longer waiting may be cut now, so the cap holds again.
+      this.merge([]);
+      this.forgetEvictedHolders();
+      void this.save();
+    }
     this.options.onChange();
   }
 

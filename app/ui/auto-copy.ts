@@ -4,12 +4,12 @@
 import type { Clip } from '../core/protocol';
 import { autoCopiedId, settings } from './state';
 
-// Clips of one catch-up burst arrive in any order; only the newest should win.
-let newestAt = 0;
+// Clips of one catch-up burst arrive in any order; only the newest, by causal stamp, wins.
+let newestStamp = 0;
 
 export function autoCopy(clip: Clip): void {
-  if (!settings.value?.autoCopy || !document.hasFocus() || clip.at < newestAt) return;
-  newestAt = clip.at;
+  if (!settings.value?.autoCopy || !document.hasFocus() || clip.stamp < newestStamp) return;
+  newestStamp = clip.stamp;
   navigator.clipboard.writeText(clip.text).then(
     () => {
       autoCopiedId.value = clip.id;

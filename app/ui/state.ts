@@ -26,6 +26,8 @@ export const roomState = signal<RoomState | null>(null);
 export const roomError = signal<string | null>(null);
 /** Something went wrong that does not stop the room, in plain words. */
 export const notice = signal<string | null>(null);
+/** Times a part of the page failed to draw and showed "Try again" instead (ui/region). */
+export const drawFailures = signal(0);
 /** The clip auto-copy last put on the clipboard. */
 export const autoCopiedId = signal<string | null>(null);
 

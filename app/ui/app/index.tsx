@@ -6,6 +6,7 @@ import { Devices } from '../devices';
 import { History } from '../history';
 import { InstallButton } from '../install-button';
 import { Panel } from '../panel';
+import { Region } from '../region';
 import { RoomHeader } from '../room-header';
 import { ScanButton } from '../scanner';
 import { ShareLanding } from '../share-landing';
@@ -19,35 +20,60 @@ export function App() {
     <div class={styles.app}>
       <header class={styles.top}>
         <h1 class={styles.title}>clipmesh</h1>
-        <p class={styles.room}>{room.value?.name}</p>
-        <ScanButton />
-        <InstallButton />
+        <Region what="the room's name">
+          <p class={styles.room}>{room.value?.name}</p>
+        </Region>
+        <Region what="the Scan and Install buttons">
+          <ScanButton />
+          <InstallButton />
+        </Region>
       </header>
       <main class={styles.layout}>
         <div class={styles.status}>
-          <StatusLine />
-          <UpdatePrompt />
+          <Region what="how the room is doing">
+            <StatusLine />
+            <UpdatePrompt />
+          </Region>
         </div>
         <div class={styles.clips}>
-          <CopyLatest />
-          <ShareLanding />
-          <Composer />
-          <History />
+          <Region what="the latest clip">
+            <CopyLatest />
+          </Region>
+          <Region what="the shared text">
+            <ShareLanding />
+          </Region>
+          <Region what="the box to send a clip">
+            <Composer />
+          </Region>
+          <Region what="your clips">
+            <History />
+          </Region>
         </div>
         {/* Below the clips, shown with them, so nothing jumps down. */}
         {roomShown.value && (
           <div class={styles.join}>
-            <RoomHeader />
-            <Devices />
+            <Region what="the room's join code">
+              <RoomHeader />
+            </Region>
+            <Region what="the devices in the room">
+              <Devices />
+            </Region>
           </div>
         )}
         {(roomShown.value || roomError.value) && (
           <div class={styles.more}>
-            <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
-            <Panel
-              title="Settings"
-              load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
-            />
+            <Region what="the list of rooms">
+              <Panel
+                title="Rooms"
+                load={() => import('../rooms-panel').then((m) => m.RoomsPanel)}
+              />
+            </Region>
+            <Region what="the settings">
+              <Panel
+                title="Settings"
+                load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
+              />
+            </Region>
           </div>
         )}
       </main>

@@ -4,7 +4,7 @@ import { useSignal } from '@preact/signals';
 import type { ClipView } from '../../core/session-types';
 import { clipPreview } from '../lib/clip-preview';
 import { memo } from '../lib/memo';
-import { relativeTime } from '../lib/relative-time';
+import { senderTime } from '../lib/sender-time';
 import { COPY_FAILED, useCopy } from '../lib/use-copy';
 import { Receipt } from '../receipt';
 import styles from './clip-item.module.css';
@@ -31,6 +31,7 @@ export const ClipItem = memo(function ClipItem({
   const preview = clipPreview(clip.text);
   const cut = preview.truncated && !showAll.value;
   const shown = cut ? preview.text : clip.text;
+  const time = senderTime(clip.at, now);
 
   return (
     <li
@@ -51,12 +52,13 @@ export const ClipItem = memo(function ClipItem({
         <span>
           {senderName}
           {clip.from === selfId && ' (this device)'} ·{' '}
-          <time
-            dateTime={new Date(clip.at).toISOString()}
-            title={new Date(clip.at).toLocaleString()}
-          >
-            {relativeTime(clip.at, now)}
-          </time>{' '}
+          {time ? (
+            <time dateTime={time.iso} title={time.local}>
+              {time.relative}
+            </time>
+          ) : (
+            'unknown time'
+          )}{' '}
           · <Receipt clip={clip} />
         </span>
         <span class={styles.actions}>
