@@ -14,7 +14,7 @@ import {
   type SessionDescription,
   type Signal,
 } from './protocol';
-import { isReachable, type Remote, Roster } from './roster';
+import { isReachable, MAX_PEERS, type Remote, Roster } from './roster';
 import type { Sealer } from './sealed';
 import type { DeviceView, TransferView } from './session-types';
 import type { Transport, TransportEvent, TransportStatus } from './transport/types';
@@ -26,7 +26,7 @@ export interface MeshOptions {
   sealer: Sealer;
   iceServers: RTCIceServer[];
   forceRelay: boolean;
-  /** Devices beyond this many are ignored. */
+  /** Other devices held at most; by default as many as a relay room admits. */
   maxPeers?: number;
   /** A device with no open data channel after this long is reached through the relay. */
   fallbackAfterMs?: number;
@@ -80,7 +80,7 @@ export class Mesh {
   };
 
   constructor(private readonly options: MeshOptions) {
-    this.roster = new Roster(options.selfId, options.maxPeers ?? 8, (remote) =>
+    this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (remote) =>
       this.forget(remote),
     );
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
@@ -97,7 +97,7 @@ export class Mesh {
       timeoutMs,
     );
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
-    this.sweepTimer = setInterval(() => this.inbox.expire(Date.now()), Math.min(5_000, timeoutMs));
+    this.sweepTimer = setInterval(() => this.sweep(), Math.min(5_000, timeoutMs));
     this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
   }
 
@@ -167,6 +167,14 @@ export class Mesh {
     clearInterval(this.helloTimer);
     for (const remote of this.roster.all()) this.forget(remote);
     this.roster.clear();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    this.inbox.expire(now);
+    const before = this.roster.all().length;
+    this.roster.prune(now);
+    if (this.roster.all().length !== before) this.options.onChange();
   }
 
   private hello(): PeerMessage {
