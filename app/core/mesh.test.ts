@@ -7,6 +7,7 @@ import type { Clip, PeerMessage } from './protocol';
 import { Sealer } from './sealed';
 import { createMemoryHub, type MemoryHub } from './transport/memory';
 import { RELAY_MAX_PAYLOAD } from './transport/sse';
+import { PublishError, type Transport } from './transport/types';
 
 const SECRET = new Uint8Array(16).fill(7);
 const OTHER_SECRET = new Uint8Array(16).fill(9);
@@ -46,6 +47,8 @@ async function join(
     roomId?: string;
     maxPeers?: number;
     createPeer?: (options: PeerOptions) => PeerLink;
+    /** Stands between the mesh and the hub, as a relay that refuses would. */
+    wrap?: (transport: Transport) => Transport;
   } = {},
 ): Promise<TestDevice> {
   const keys = await deriveRoomKeys(options.secret ?? SECRET);
@@ -59,7 +62,9 @@ async function join(
   device.mesh = new Mesh({
     selfId: id,
     selfName: `${id} name`,
-    transport: hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
+    transport: (options.wrap ?? ((t) => t))(
+      hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
+    ),
     sealer: new Sealer(keys.sealKey, roomId, id),
     iceServers: [],
     forceRelay: true,
@@ -403,5 +408,30 @@ describe('the mesh over the in-memory transport', () => {
     const d = await join(hub, 'device-dddd');
     await until(() => a.reachable.includes(d.id), 'A reaches the newcomer D');
     expect(a.mesh.devices().map((x) => x.id)).toEqual(['device-bbbb', 'device-dddd']);
+  });
+
+  it('rejects a fallback send the relay refused, and sends the next one', async () => {
+    const hub = createMemoryHub();
+    let refusing = false;
+    const refusingRelay = (transport: Transport): Transport => ({
+      ...transport,
+      subscribe: (handler) => transport.subscribe(handler),
+      publish: (payload, to) =>
+        refusing
+          ? Promise.reject(new PublishError('too many messages, slow down', 429, 2_000))
+          : transport.publish(payload, to),
+    });
+    const a = await join(hub, 'device-aaaa', { wrap: refusingRelay });
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'A reaches B through the relay');
+
+    refusing = true;
+    await expect(a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0001'] })).rejects.toEqual(
+      new PublishError('too many messages, slow down', 429, 2_000),
+    );
+    refusing = false;
+    await a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0002'] });
+    await until(() => b.received.length === 1, 'B receives the next one');
+    expect(b.received.map((r) => r.message)).toEqual([{ t: 'ack', ids: ['clip-0002'] }]);
   });
 });

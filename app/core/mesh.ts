@@ -158,7 +158,8 @@ export class Mesh {
     // Binary pieces are for direct links only; the relay carries sealed JSON.
     const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
     if (!message) throw new Error('Could not frame the message.');
-    await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
+    // Rejects with the relay's refusal, so the caller keeps the message and tries again.
+    await this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
   }
 
   close(): void {
@@ -458,20 +459,27 @@ export class Mesh {
     this.options.onMessage(from, message);
   }
 
-  /** Signals leave one at a time, so a candidate never overtakes its description. */
+  /** Sends a signal whose loss nothing waits on. */
   private signal(signal: Signal): Promise<void> {
+    return this.enqueue(signal).catch(() => {
+      // The relay being away is shown by its status; hellos and reconnects try again.
+    });
+  }
+
+  /**
+   * Signals leave one at a time, so a candidate never overtakes its description.
+   * Rejects when the transport could not send this one.
+   */
+  private enqueue(signal: Signal): Promise<void> {
     const sent = this.outgoing.then(() => this.publish(signal));
-    this.outgoing = sent;
+    // The queue moves on whatever became of this signal; its sender hears of a failure.
+    this.outgoing = sent.then(ignore, ignore);
     return sent;
   }
 
   private async publish(signal: Signal): Promise<void> {
-    try {
-      const payload = await this.options.sealer.seal(signal);
-      await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
-    } catch {
-      // The relay being away is shown by its status; direct links carry on.
-    }
+    const payload = await this.options.sealer.seal(signal);
+    await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
   }
 
   private noteTampering(): void {
@@ -489,6 +497,8 @@ export class Mesh {
     this.options.onChange();
   }
 }
+
+function ignore(): void {}
 
 /** Detaches first, so the old link's 'closed' is not taken for a new failure. */
 function dropPeer(remote: Remote): void {

@@ -68,6 +68,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     tampering: false,
     newerVersion: false,
     dropped: 0,
+    undelivered: { waiting: 0, refused: 0 },
   });
   const transfers = new Map<string, TransferView>();
   let shownAt = Number.NEGATIVE_INFINITY;
@@ -94,6 +95,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       tampering: health.tampering,
       newerVersion: health.newerVersion,
       dropped: health.dropped,
+      undelivered: sync.undelivered(),
     });
   };
   const changed = (gapMs = REDRAW_MS): void => {
@@ -191,6 +193,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     close() {
       mesh?.close();
+      sync.close();
       void sync.flush();
     },
   };
