@@ -7,6 +7,7 @@ import { DEVICE_ID_PATTERN } from '../../relay/contract';
 
 /** Where a Sealer keeps its state: one string, read once and written whole. */
 export interface SealMemory {
+  /** Null when nothing was kept, or it cannot be read. */
   read(): string | null;
   /** May throw (storage full or refused); the Sealer counts it and carries on. */
   write(value: string): void;
@@ -62,7 +63,14 @@ export function localSealMemory(key: string): SealMemory | undefined {
     return undefined;
   }
   return {
-    read: () => storage.getItem(key),
+    read: () => {
+      try {
+        return storage.getItem(key);
+      } catch {
+        // Unreadable storage is no storage: replays from before this page may open, as before.
+        return null;
+      }
+    },
     write: (value) => storage.setItem(key, value),
   };
 }
