@@ -1,19 +1,31 @@
 // A self-signed certificate for serving clipmesh over https on the LAN, made once with the
 // openssl command and kept; made again only when it no longer fits this computer.
+// It is a leaf (CA:FALSE, serverAuth only): trusting it can never vouch for another site.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const VALID_DAYS = 825; // the longest validity iOS accepts for a TLS server certificate
 const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 export class CertificateError extends Error {
   name = 'CertificateError';
 }
 
 /**
- * Whether the certificate in `certFile` names every one of `ips` and is valid for a day yet.
+ * Whether the certificate in `certFile` is a server leaf (not a CA, as older versions made)
+ * naming every one of `ips`, and valid for a day yet.
  * @param {string} certFile
  * @param {string[]} ips
  */
@@ -25,7 +37,33 @@ export function certificateFits(certFile, ips) {
     return false;
   }
   const expires = Date.parse(cert.validTo);
-  return expires - Date.now() > RENEW_BEFORE_MS && ips.every((ip) => cert.checkIP(ip) === ip);
+  const leaf = !cert.ca && (cert.keyUsage ?? []).includes(SERVER_AUTH);
+  return (
+    leaf && expires - Date.now() > RENEW_BEFORE_MS && ips.every((ip) => cert.checkIP(ip) === ip)
+  );
+}
+
+/**
+ * An openssl config of our own: `req -x509` would otherwise add the default config's
+ * `v3_ca` extensions, which make the certificate a CA.
+ * @param {string[]} names
+ */
+function leafConfig(names) {
+  return [
+    '[req]',
+    'distinguished_name = subject',
+    'x509_extensions = leaf',
+    'prompt = no',
+    '[subject]',
+    'CN = clipmesh on this computer',
+    '[leaf]',
+    'basicConstraints = critical, CA:FALSE',
+    'keyUsage = critical, digitalSignature, keyEncipherment',
+    'extendedKeyUsage = serverAuth',
+    `subjectAltName = ${names.join(', ')}`,
+    'subjectKeyIdentifier = hash',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -34,13 +72,14 @@ export function certificateFits(certFile, ips) {
  * @param {string[]} names subjectAltName entries: `DNS:…` or `IP:…`
  */
 function makeCertificate(certFile, keyFile, names) {
+  const configDir = mkdtempSync(join(tmpdir(), 'clipmesh-openssl-'));
+  const config = join(configDir, 'leaf.cnf');
+  writeFileSync(config, leafConfig(names));
   // biome-ignore format: one openssl option and its value per line
   const args = [
     'req', '-x509', '-nodes', '-days', String(VALID_DAYS),
     '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-subj', '/CN=clipmesh on this computer',
-    '-addext', `subjectAltName=${names.join(',')}`,
-    '-addext', 'extendedKeyUsage=serverAuth',
+    '-config', config,
     '-keyout', keyFile,
     '-out', certFile,
   ];
@@ -53,13 +92,15 @@ function makeCertificate(certFile, keyFile, names) {
         ? 'making a certificate needs the openssl command, which was not found: install it, or pass --cert FILE --key FILE'
         : `openssl could not make a certificate: ${String(/** @type {{stderr?: unknown}} */ (error).stderr ?? error).trim()}`,
     );
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
   }
   chmodSync(keyFile, 0o600);
 }
 
 /**
- * The certificate and key in `dir`, made (or made again) when missing, expiring, or not
- * naming one of `ips`. `hostname` and localhost are named too.
+ * The certificate and key in `dir`, made (or made again) when missing, expiring, a CA, or
+ * not naming one of `ips`. `hostname` and localhost are named too.
  * @param {{ dir: string, ips: string[], hostname: string }} options
  * @returns {{ certFile: string, keyFile: string, made: boolean }}
  */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
 import { deriveRoomKeys } from './keys';
 import { Mesh } from './mesh';
 import type { PeerLink, PeerOptions } from './peer';
@@ -6,7 +7,7 @@ import type { Clip, PeerMessage } from './protocol';
 import { Sealer } from './sealed';
 import { createMemoryHub, type MemoryHub } from './transport/memory';
 import { RELAY_MAX_PAYLOAD } from './transport/sse';
-import type { Transport, TransportEvent } from './transport/types';
+import { PublishError, type Transport, type TransportEvent } from './transport/types';
 
 const SECRET = new Uint8Array(16).fill(7);
 const OTHER_SECRET = new Uint8Array(16).fill(9);
@@ -45,9 +46,9 @@ async function join(
     secret?: Uint8Array;
     roomId?: string;
     maxPeers?: number;
-    /** Stands between the mesh and its transport, to reorder what it hears. */
-    wrap?: (transport: Transport) => Transport;
     createPeer?: (options: PeerOptions) => PeerLink;
+    /** Stands between the mesh and the hub: a relay that refuses, or reorders. */
+    wrap?: (transport: Transport) => Transport;
   } = {},
 ): Promise<TestDevice> {
   const keys = await deriveRoomKeys(options.secret ?? SECRET);
@@ -376,6 +377,62 @@ describe('the mesh over the in-memory transport', () => {
     await join(hub, 'device-bbbb');
     await until(() => a.reachable.includes('device-bbbb'), 'A reaches B despite the ghosts');
     expect(a.mesh.devices().map((d) => d.id)).toEqual(['device-bbbb']);
+  });
+
+  it('holds as many devices as the relay admits', async () => {
+    const hub = createMemoryHub({ maxDevices: DEFAULT_MAX_DEVICES_PER_ROOM });
+    const ids = Array.from({ length: DEFAULT_MAX_DEVICES_PER_ROOM }, (_, i) => `device-${i}-0000`);
+    const devices: TestDevice[] = [];
+    for (const id of ids) devices.push(await join(hub, id));
+    const [first, last] = [devices[0] as TestDevice, devices.at(-1) as TestDevice];
+    await until(
+      () => devices.every((d) => d.mesh.devices().length === ids.length - 1),
+      'every device sees all the others',
+    );
+    await until(() => first.reachable.includes(last.id), 'the first reaches the last');
+    await first.mesh.send(last.id, { t: 'ack', ids: ['clip-0001'] });
+    await until(() => last.received.length === 1, 'the last receives from the first');
+  });
+
+  it('lets a device that left give way to a newcomer at the cap', async () => {
+    const hub = createMemoryHub();
+    const a = await join(hub, 'device-aaaa', { maxPeers: 2 });
+    await join(hub, 'device-bbbb');
+    const c = await join(hub, 'device-cccc');
+    await until(() => a.mesh.devices().length === 2, 'A holds B and C');
+    c.mesh.close();
+    await until(
+      () => a.mesh.devices().find((d) => d.id === 'device-cccc')?.state === 'lost',
+      'A sees C leave',
+    );
+    const d = await join(hub, 'device-dddd');
+    await until(() => a.reachable.includes(d.id), 'A reaches the newcomer D');
+    expect(a.mesh.devices().map((x) => x.id)).toEqual(['device-bbbb', 'device-dddd']);
+  });
+
+  it('rejects a fallback send the relay refused, and sends the next one', async () => {
+    const hub = createMemoryHub();
+    let refusing = false;
+    const refusingRelay = (transport: Transport): Transport => ({
+      ...transport,
+      subscribe: (handler) => transport.subscribe(handler),
+      publish: (payload, to) =>
+        refusing
+          ? Promise.reject(new PublishError('too many messages, slow down', 429, 2_000))
+          : transport.publish(payload, to),
+    });
+    const a = await join(hub, 'device-aaaa', { wrap: refusingRelay });
+    const b = await join(hub, 'device-bbbb');
+    await until(() => a.reachable.includes('device-bbbb'), 'A reaches B through the relay');
+
+    refusing = true;
+    await expect(a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0001'] })).rejects.toEqual(
+      new PublishError('too many messages, slow down', 429, 2_000),
+    );
+    refusing = false;
+    await a.mesh.send('device-bbbb', { t: 'ack', ids: ['clip-0002'] });
+    await until(() => b.received.length === 1, 'B receives the next one');
+    expect(b.received.map((r) => r.message)).toEqual([{ t: 'ack', ids: ['clip-0002'] }]);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   type SessionDescription,
   type Signal,
 } from './protocol';
-import { isReachable, type Remote, Roster } from './roster';
+import { isReachable, MAX_PEERS, type Remote, Roster } from './roster';
 import type { Sealer } from './sealed';
 import type { DeviceView, TransferView } from './session-types';
 import type { Transport, TransportEvent, TransportStatus } from './transport/types';
@@ -26,7 +26,7 @@ export interface MeshOptions {
   sealer: Sealer;
   iceServers: RTCIceServer[];
   forceRelay: boolean;
-  /** Devices beyond this many are ignored. */
+  /** Other devices held at most; by default as many as a relay room admits. */
   maxPeers?: number;
   /** A device with no open data channel after this long is reached through the relay. */
   fallbackAfterMs?: number;
@@ -80,7 +80,7 @@ export class Mesh {
   };
 
   constructor(private readonly options: MeshOptions) {
-    this.roster = new Roster(options.selfId, options.maxPeers ?? 8, (remote) =>
+    this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (remote) =>
       this.forget(remote),
     );
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
@@ -97,7 +97,7 @@ export class Mesh {
       timeoutMs,
     );
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
-    this.sweepTimer = setInterval(() => this.inbox.expire(Date.now()), Math.min(5_000, timeoutMs));
+    this.sweepTimer = setInterval(() => this.sweep(), Math.min(5_000, timeoutMs));
     this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
   }
 
@@ -158,7 +158,8 @@ export class Mesh {
     // Binary pieces are for direct links only; the relay carries sealed JSON.
     const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
     if (!message) throw new Error('Could not frame the message.');
-    await this.signal({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
+    // Rejects with the relay's refusal, so the caller keeps the message and tries again.
+    await this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
   }
 
   close(): void {
@@ -167,6 +168,14 @@ export class Mesh {
     clearInterval(this.helloTimer);
     for (const remote of this.roster.all()) this.forget(remote);
     this.roster.clear();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    this.inbox.expire(now);
+    const before = this.roster.all().length;
+    this.roster.prune(now);
+    if (this.roster.all().length !== before) this.options.onChange();
   }
 
   private hello(): PeerMessage {
@@ -453,20 +462,27 @@ export class Mesh {
     this.options.onMessage(from, message);
   }
 
-  /** Signals leave one at a time, so a candidate never overtakes its description. */
+  /** Sends a signal whose loss nothing waits on. */
   private signal(signal: Signal): Promise<void> {
+    return this.enqueue(signal).catch(() => {
+      // The relay being away is shown by its status; hellos and reconnects try again.
+    });
+  }
+
+  /**
+   * Signals leave one at a time, so a candidate never overtakes its description.
+   * Rejects when the transport could not send this one.
+   */
+  private enqueue(signal: Signal): Promise<void> {
     const sent = this.outgoing.then(() => this.publish(signal));
-    this.outgoing = sent;
+    // The queue moves on whatever became of this signal; its sender hears of a failure.
+    this.outgoing = sent.then(ignore, ignore);
     return sent;
   }
 
   private async publish(signal: Signal): Promise<void> {
-    try {
-      const payload = await this.options.sealer.seal(signal);
-      await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
-    } catch {
-      // The relay being away is shown by its status; direct links carry on.
-    }
+    const payload = await this.options.sealer.seal(signal);
+    await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
   }
 
   private noteTampering(): void {
@@ -484,6 +500,8 @@ export class Mesh {
     this.options.onChange();
   }
 }
+
+function ignore(): void {}
 
 /** Detaches first, so the old link's 'closed' is not taken for a new failure. */
 function dropPeer(remote: Remote): void {

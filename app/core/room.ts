@@ -6,6 +6,7 @@ import { deriveRoomKeys } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
 import type { Clip } from './protocol';
+import { localSealMemory, type SealMemory } from './seal-memory';
 import { Sealer } from './sealed';
 import type { RoomSession, RoomState, TransferView } from './session-types';
 import { createStore } from './store';
@@ -41,6 +42,8 @@ export interface OpenRoomOptions {
   /** Tests pass their own; the default is the relay plus BroadcastChannel for sibling tabs. */
   transport?: (options: TransportOptions) => Transport;
   storage?: ClipStorage;
+  /** Where sealing counters and replay state outlive the page; default localStorage. */
+  sealMemory?: SealMemory;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -65,6 +68,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     tampering: false,
     newerVersion: false,
     dropped: 0,
+    undelivered: { waiting: 0, refused: 0 },
   });
   const transfers = new Map<string, TransferView>();
   let shownAt = Number.NEGATIVE_INFINITY;
@@ -91,6 +95,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       tampering: health.tampering,
       newerVersion: health.newerVersion,
       dropped: health.dropped + sync.refused,
+      undelivered: sync.undelivered(),
     });
   };
   const changed = (gapMs = REDRAW_MS): void => {
@@ -134,7 +139,12 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     selfId: identity.id,
     selfName: identity.name,
     transport,
-    sealer: new Sealer(sealKey, roomId, identity.id),
+    sealer: new Sealer(
+      sealKey,
+      roomId,
+      identity.id,
+      options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
+    ),
     iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
@@ -183,6 +193,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     close() {
       mesh?.close();
+      sync.close();
       void sync.flush();
     },
   };

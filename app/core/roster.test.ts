@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Roster } from './roster';
+import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
+import { FORGET_GONE_MS, MAX_PEERS, type Remote, Roster } from './roster';
+
+/** A device that sealed something to us and is listed by the relay. */
+function prove(remote: Remote | undefined): Remote {
+  if (!remote) throw new Error('not admitted');
+  remote.verified = true;
+  remote.present = true;
+  return remote;
+}
 
 describe('the roster', () => {
   it('never admits this device, and lists only proven devices', () => {
@@ -11,7 +20,7 @@ describe('the roster', () => {
     expect(roster.devices().map((device) => device.id)).toEqual(['peer-0001']);
   });
 
-  it('marks devices missing from the relay list as gone, and knows who is unproven', () => {
+  it('keeps a proven device missing from the relay list as gone, drops an unproven one', () => {
     const roster = new Roster('self-0001', 8, () => {});
     roster.members(['peer-0001', 'peer-0002']);
     for (const id of ['peer-0001', 'peer-0002']) {
@@ -19,11 +28,13 @@ describe('the roster', () => {
       if (remote) remote.present = true;
     }
     expect(roster.hasUnproven()).toBe(true);
-    roster.members(['peer-0002']);
-    expect(roster.get('peer-0001')?.present).toBe(false);
-    expect(roster.get('peer-0002')?.present).toBe(true);
     const proven = roster.get('peer-0002');
     if (proven) proven.verified = true;
+    roster.members(['peer-0001']);
+    expect(roster.get('peer-0002')?.present).toBe(false);
+    roster.members(['peer-0002']);
+    // Never proven: let go at once; proven: kept, as gone.
+    expect(roster.get('peer-0001')).toBeUndefined();
     expect(roster.hasUnproven()).toBe(false);
     expect(roster.leave('peer-0002')?.present).toBe(false);
   });
@@ -37,8 +48,65 @@ describe('the roster', () => {
     if (newer) newer.lastSeen = 2;
     expect(roster.admit('peer-0003')).toBeDefined();
     expect(evicted).toEqual(['ghost-0001']);
-    for (const remote of roster.all()) remote.verified = true;
+    for (const remote of roster.all()) prove(remote);
     expect(roster.admit('peer-0004')).toBeUndefined();
     expect(evicted).toEqual(['ghost-0001']);
+  });
+
+  it('holds every other device a relay room admits', () => {
+    expect(MAX_PEERS).toBe(DEFAULT_MAX_DEVICES_PER_ROOM - 1);
+    const roster = new Roster('self-0001', MAX_PEERS, () => {});
+    for (let i = 0; i < MAX_PEERS; i++) prove(roster.admit(`peer-${i}-000`));
+    expect(roster.devices()).toHaveLength(MAX_PEERS);
+  });
+
+  it('lets a device that left give way to a newcomer at the cap, least recently seen first', () => {
+    const evicted: string[] = [];
+    const roster = new Roster('self-0001', 3, (remote) => evicted.push(remote.id));
+    const [a, b, c] = ['peer-aaaa', 'peer-bbbb', 'peer-cccc'].map((id) => prove(roster.admit(id)));
+    if (!a || !b || !c) throw new Error('not admitted');
+    [a.lastSeen, b.lastSeen, c.lastSeen] = [1, 2, 3];
+    expect(roster.admit('peer-dddd')).toBeUndefined();
+    roster.leave('peer-cccc');
+    roster.leave('peer-bbbb');
+    expect(prove(roster.admit('peer-dddd')).id).toBe('peer-dddd');
+    expect(evicted).toEqual(['peer-bbbb']);
+    expect(roster.devices().map((d) => d.id)).toEqual(['peer-aaaa', 'peer-cccc', 'peer-dddd']);
+  });
+
+  it('forgets a device gone for a while, and lets an unproven one go as soon as it leaves', () => {
+    const evicted: string[] = [];
+    const roster = new Roster('self-0001', 8, (remote) => evicted.push(remote.id));
+    const left = prove(roster.admit('peer-left'));
+    const here = prove(roster.admit('peer-here'));
+    left.lastSeen = 1_000;
+    here.lastSeen = 1_000;
+    roster.admit('ghost-0001');
+    roster.leave('ghost-0001');
+    expect(evicted).toEqual(['ghost-0001']);
+
+    roster.leave('peer-left');
+    roster.prune(1_000 + FORGET_GONE_MS - 1);
+    expect(roster.get('peer-left')).toBeDefined();
+    roster.prune(1_000 + FORGET_GONE_MS);
+    expect(evicted).toEqual(['ghost-0001', 'peer-left']);
+    expect(roster.devices().map((d) => d.id)).toEqual(['peer-here']);
+  });
+
+  it('never lets endless made-up joins crowd out real devices', () => {
+    const roster = new Roster('self-0001', MAX_PEERS, () => {});
+    const real = Array.from({ length: MAX_PEERS }, (_, i) => `real-${i}-0000`);
+    for (let round = 0; round < 50; round++) {
+      // The relay invents a join between every real one, and never drops them.
+      for (const [i, id] of real.entries()) {
+        const ghost = `ghost-${round}-${i}`;
+        roster.list(ghost);
+        const made = roster.admit(ghost);
+        if (made) made.present = true;
+        if (round === 0) prove(roster.admit(id));
+      }
+    }
+    expect(roster.devices().map((d) => d.id)).toEqual(real);
+    expect(roster.all().length).toBeLessThanOrEqual(2 * MAX_PEERS);
   });
 });

@@ -1,6 +1,7 @@
 // Who is in the room, as this device knows it: what the relay lists, and which of those
 // devices proved themselves with something sealed. The mesh keeps a link to each.
 
+import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
 import type { PeerLink } from './peer';
 import type { DeviceView, PeerState } from './session-types';
 
@@ -22,6 +23,10 @@ export interface Remote {
 
 /** Devices the relay lists that are remembered at most; made-up joins can be endless. */
 const MAX_LISTED = 64;
+/** Every other device a room on the relay can hold. */
+export const MAX_PEERS = DEFAULT_MAX_DEVICES_PER_ROOM - 1;
+/** A device gone this long (no link, not listed) is forgotten; it is let in again if it returns. */
+export const FORGET_GONE_MS = 30 * 60_000;
 
 export class Roster {
   private readonly remotes = new Map<string, Remote>();
@@ -68,8 +73,8 @@ export class Roster {
     this.listed.clear();
     for (const id of devices) this.list(id);
     const listed = new Set(devices);
-    for (const remote of this.remotes.values()) {
-      if (!listed.has(remote.id)) remote.present = false;
+    for (const remote of this.all()) {
+      if (!listed.has(remote.id)) this.gone(remote);
     }
   }
 
@@ -79,11 +84,19 @@ export class Roster {
     if (this.listed.size > MAX_LISTED) this.listed.delete(this.listed.values().next().value ?? id);
   }
 
+  /** The device left the relay; one that never proved itself is let go at once. */
   leave(id: string): Remote | undefined {
     this.listed.delete(id);
     const remote = this.remotes.get(id);
-    if (remote) remote.present = false;
+    if (remote) this.gone(remote);
     return remote;
+  }
+
+  /** Lets go of devices gone for FORGET_GONE_MS, so the list does not grow for ever. */
+  prune(now: number): void {
+    for (const remote of this.all()) {
+      if (isGone(remote) && now - remote.lastSeen >= FORGET_GONE_MS) this.remove(remote);
+    }
   }
 
   /** The relay lists a device that never sealed anything to us. */
@@ -115,20 +128,44 @@ export class Roster {
     this.listed.clear();
   }
 
+  private gone(remote: Remote): void {
+    remote.present = false;
+    if (!remote.verified && !remote.peer?.isOpen) this.remove(remote);
+  }
+
+  private remove(remote: Remote): void {
+    this.evict(remote);
+    this.remotes.delete(remote.id);
+  }
+
   /**
-   * Proven devices fill the cap; unproven ones (all a relay can make up) give way to each
-   * other, least recently seen first, so made-up joins cannot lock real devices out.
+   * Proven devices fill the cap, and one that has gone gives way to a newcomer. Unproven
+   * ones (all a relay can make up) give way to each other, least recently seen first, so
+   * made-up joins cannot lock real devices out.
    */
   private makeRoom(): boolean {
     const all = this.all();
-    if (all.filter((remote) => remote.verified).length >= this.cap) return false;
+    const proven = all.filter((remote) => remote.verified);
+    if (proven.length >= this.cap) {
+      const gone = proven.filter(isGone);
+      if (gone.length === 0) return false;
+      this.remove(leastRecentlySeen(gone));
+      return true;
+    }
     const unproven = all.filter((remote) => !remote.verified);
     if (unproven.length < this.cap) return true;
-    const oldest = unproven.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
-    this.evict(oldest);
-    this.remotes.delete(oldest.id);
+    this.remove(leastRecentlySeen(unproven));
     return true;
   }
+}
+
+function leastRecentlySeen(remotes: Remote[]): Remote {
+  return remotes.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
+}
+
+/** Neither listed by the relay nor linked directly: the device has left. */
+function isGone(remote: Remote): boolean {
+  return !remote.present && !remote.peer?.isOpen;
 }
 
 export function isReachable(remote: Remote): boolean {

@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from './base64url';
 import { deriveRoomKeys, type RoomKeys } from './keys';
-import { MAX_TRACKED_SENDERS, REPLAY_WINDOW, Sealer } from './sealed';
+import type { SealMemory } from './seal-memory';
+import { COUNTER_BLOCK, MAX_TRACKED_SENDERS, REPLAY_WINDOW, Sealer } from './sealed';
 
 let room: RoomKeys;
 let otherRoom: RoomKeys;
@@ -14,7 +15,23 @@ beforeAll(async () => {
   otherRoom = await deriveRoomKeys(new Uint8Array(16).fill(8));
 });
 
-const sealerFor = (self: string, keys = room) => new Sealer(keys.sealKey, keys.roomId, self);
+const sealerFor = (self: string, keys = room, memory?: SealMemory) =>
+  new Sealer(keys.sealKey, keys.roomId, self, memory);
+
+/** Storage that outlives a Sealer, as localStorage outlives a page; counts its writes. */
+function storage(): SealMemory & { writes: number; value: string | null } {
+  return {
+    value: null,
+    writes: 0,
+    read() {
+      return this.value;
+    },
+    write(value) {
+      this.writes++;
+      this.value = value;
+    },
+  };
+}
 
 /** Applies a change to the decoded bytes of a payload. */
 function tamper(payload: string, change: (bytes: Uint8Array) => void): string {
@@ -198,5 +215,70 @@ describe('Sealer', () => {
     }
     // About 4 KiB each; generous so a slow CI machine stays green.
     expect((performance.now() - start) / 200).toBeLessThan(5);
+  });
+});
+
+describe('Sealer across reloads', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refuses a payload opened before the receiver reloaded', async () => {
+    const sender = sealerFor(alice);
+    const hello = await sender.seal({ t: 'hello' });
+    const clip = await sender.seal({ t: 'clip' });
+    const bobStorage = storage();
+    const before = sealerFor(bob, room, bobStorage);
+    expect((await before.open(hello, alice)).ok).toBe(true);
+    expect((await before.open(clip, alice)).ok).toBe(true);
+
+    // The page reloads: a new Sealer reads what the old one left.
+    const after = sealerFor(bob, room, bobStorage);
+    expect(await after.open(clip, alice)).toEqual({ ok: false, reason: 'replayed' });
+    expect(await after.open(hello, alice)).toEqual({ ok: false, reason: 'replayed' });
+    // What the sender seals next still opens.
+    expect(await after.open(await sender.seal('next'), alice)).toEqual({ ok: true, body: 'next' });
+  });
+
+  it('accepts a sender whose clock stepped back a year across its reload', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-06-01T12:00:00Z'));
+    const aliceStorage = storage();
+    const receiver = sealerFor(bob, room, storage());
+    const first = sealerFor(alice, room, aliceStorage);
+    expect((await receiver.open(await first.seal('before'), alice)).ok).toBe(true);
+
+    vi.setSystemTime(new Date('2025-06-01T12:00:00Z'));
+    const reloaded = sealerFor(alice, room, aliceStorage);
+    expect(await receiver.open(await reloaded.seal('after'), alice)).toEqual({
+      ok: true,
+      body: 'after',
+    });
+  });
+
+  it('never reuses a counter after a reload, even one reserved but unused', async () => {
+    const aliceStorage = storage();
+    const receiver = sealerFor(bob, room, storage());
+    const first = sealerFor(alice, room, aliceStorage);
+    for (let i = 0; i < COUNTER_BLOCK + 2; i++) await first.seal(i);
+    const last = await first.seal('last');
+    expect((await receiver.open(last, alice)).ok).toBe(true);
+    const reloaded = sealerFor(alice, room, aliceStorage);
+    expect((await receiver.open(await reloaded.seal('again'), alice)).ok).toBe(true);
+    // One write at the start of each page and one per block crossed, not one per seal.
+    expect(aliceStorage.writes).toBe(3);
+  });
+
+  it('starts afresh from storage it cannot read, and counts writes that fail', async () => {
+    const broken: SealMemory = {
+      read: () => '{"reserved":-5,"senders":[["x",1],["alice-device-01","9"],7]}',
+      write: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    const receiver = sealerFor(bob, room, broken);
+    const payload = await sealerFor(alice).seal('hi');
+    expect(await receiver.open(payload, alice)).toEqual({ ok: true, body: 'hi' });
+    expect(receiver.saveFailures).toBe(2);
   });
 });

@@ -2,8 +2,11 @@
 // Payload: base64url(version | counter (uint64 BE) | iv (12) | AES-GCM ciphertext).
 // The additional data binds the protocol, the room, the sender and the header, so a
 // payload moved to another room or re-attributed to another sender fails to open.
+// Counters only grow, across reloads too (see seal-memory.ts), and each receiver refuses
+// a counter it has opened before, also after it reloads: no wall clock is involved.
 
 import { decodeBase64Url, encodeBase64Url } from './base64url';
+import { readSealState, type SealMemory, type SealState, writeSealState } from './seal-memory';
 
 export const SEAL_VERSION = 1;
 const TAG = 'clipmesh/1';
@@ -19,6 +22,8 @@ export const REPLAY_WINDOW = 256;
 export const MAX_TRACKED_SENDERS = 64;
 /** Clock readings past 2^42 ms (year 2109) start the counter there, with 2^52 counts to go. */
 const MAX_COUNTER_CLOCK = 2 ** 42;
+/** Counters are reserved this many at a time, so sealing rarely writes to storage. */
+export const COUNTER_BLOCK = 4096;
 
 export type OpenResult =
   | { ok: true; body: unknown }
@@ -29,21 +34,39 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One per room per device: seals what this device sends, opens what others sent. */
 export class Sealer {
-  // Grows across reloads without being stored: a reload restarts from a later clock.
-  private counter = firstCounter(Date.now());
+  private counter: number;
+  private reserved: number;
   private readonly senders = new Map<string, ReplayWindow>();
+  /** Writes of the state to storage that failed: replays from before them may open. */
+  saveFailures = 0;
 
   constructor(
     private readonly sealKey: CryptoKey,
     private readonly roomId: string,
     private readonly selfId: string,
-  ) {}
+    private readonly memory?: SealMemory,
+  ) {
+    const saved = readSealState(memory?.read() ?? null, MAX_TRACKED_SENDERS);
+    // Only the very first start reads the clock, so that peers still running a version
+    // that counted from it accept us; every later start goes on from what was reserved.
+    // A first start with no memory begins near the clock, above what older versions sent.
+    this.counter = saved.reserved ?? firstCounter(Date.now());
+    for (const [sender, highest] of saved.senders) {
+      this.senders.set(sender, new ReplayWindow(highest));
+    }
+    this.reserved = this.counter + COUNTER_BLOCK;
+    this.save();
+  }
 
   /** Seals a JSON-serializable body. */
   async seal(body: unknown): Promise<string> {
     const json = JSON.stringify(body);
     if (json === undefined) throw new TypeError('Only JSON values can be sealed');
     const counter = this.counter++;
+    if (this.counter > this.reserved) {
+      this.reserved = counter + COUNTER_BLOCK;
+      this.save();
+    }
     const bytes = new Uint8Array(HEADER_BYTES + IV_BYTES);
     bytes[0] = SEAL_VERSION;
     writeCounter(bytes, counter);
@@ -95,7 +118,11 @@ export class Sealer {
       return { ok: false, reason: 'forged' };
     }
     // Only authentic payloads touch replay state, so forgeries cannot evict real senders.
-    if (!this.windowFor(from).record(counter)) return { ok: false, reason: 'replayed' };
+    const window = this.windowFor(from);
+    const highest = window.highest;
+    if (!window.record(counter)) return { ok: false, reason: 'replayed' };
+    // Saved before the body is handed on, so a reload can never open this counter again.
+    if (window.highest !== highest) this.save();
     try {
       return { ok: true, body: JSON.parse(strictUtf8.decode(plaintext)) };
     } catch {
@@ -112,6 +139,19 @@ export class Sealer {
     return data;
   }
 
+  private save(): void {
+    if (!this.memory) return;
+    const state: SealState = {
+      reserved: this.reserved,
+      senders: [...this.senders].map(([sender, window]) => [sender, window.highest]),
+    };
+    try {
+      this.memory.write(writeSealState(state));
+    } catch {
+      this.saveFailures++;
+    }
+  }
+
   private windowFor(sender: string): ReplayWindow {
     let window = this.senders.get(sender);
     if (window) this.senders.delete(sender);
@@ -126,15 +166,22 @@ export class Sealer {
   }
 }
 
-/** Remembers which of the last REPLAY_WINDOW counters below the highest were seen. */
+/**
+ * Remembers which of the last REPLAY_WINDOW counters below the highest were seen. Started
+ * from a saved highest, it takes every counter up to it as seen: which of them were is lost.
+ */
 class ReplayWindow {
-  private highest = -1;
+  highest: number;
   // Slot c % REPLAY_WINDOW holds c once c is seen; older tenants fall out of the window.
   private readonly slots = new Float64Array(REPLAY_WINDOW).fill(-1);
 
+  constructor(private readonly floor = -1) {
+    this.highest = floor;
+  }
+
   has(counter: number): boolean {
     if (this.highest < 0) return false;
-    if (counter <= this.highest - REPLAY_WINDOW) return true;
+    if (counter <= this.floor || counter <= this.highest - REPLAY_WINDOW) return true;
     return this.slots[counter % REPLAY_WINDOW] === counter;
   }
 

@@ -31,6 +31,16 @@ export interface TransferView {
   total: number;
 }
 
+/** Clips a device could not be sent, kept and tried again with backoff. */
+export interface Undelivered {
+  /** Sends waiting for their next try (one per clip and device). */
+  waiting: number;
+  /** Sends refused so far. */
+  refused: number;
+  /** Why the latest was refused, in the relay's words, while any is waiting. */
+  detail?: string;
+}
+
 export interface RoomState {
   relay: TransportStatus;
   /** Plain words from the relay when it refused us or is unreachable. */
@@ -45,6 +55,7 @@ export interface RoomState {
   newerVersion: boolean;
   /** Malformed messages dropped so far (from peers and the transport). */
   dropped: number;
+  undelivered: Undelivered;
 }
 
 export type SendResult = { ok: true; id: string } | { ok: false; error: string };

@@ -3,9 +3,11 @@
 
 import { encodeBase64Url } from './base64url';
 import { HybridClock } from './clock';
+import { DeliveryRetries } from './delivery-retry';
 import { mergeClips, recentIds } from './history';
 import { type Clip, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
-import type { ClipView, SendResult } from './session-types';
+import type { ClipView, SendResult, Undelivered } from './session-types';
+import { PublishError } from './transport/types';
 
 export interface SyncLink {
   reachable(): string[];
@@ -62,6 +64,10 @@ export class ClipSync {
   private readonly unacked = new Map<string, string[]>();
   private readonly clock = new HybridClock();
   private refusedCount = 0;
+  /** Clips the link refused, each waiting to be tried again. */
+  private readonly retries = new DeliveryRetries();
+  private sendRefusals = 0;
+  private refusedDetail: string | undefined;
 
   constructor(private readonly options: SyncOptions) {}
 
@@ -161,6 +167,21 @@ export class ClipSync {
     await this.save();
   }
 
+  /** Clips refused on their way to a device and waiting for another try. */
+  undelivered(): Undelivered {
+    const { waiting } = this.retries;
+    return {
+      waiting,
+      refused: this.sendRefusals,
+      detail: waiting > 0 ? this.refusedDetail : undefined,
+    };
+  }
+
+  /** Stops trying again; the outbox still holds what was not acknowledged. */
+  close(): void {
+    this.retries.cancelAll();
+  }
+
   /** Writes a pending change at once (room close). */
   async flush(): Promise<void> {
     const pending = this.pendingSave;
@@ -223,6 +244,7 @@ export class ClipSync {
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
+    for (const id of ids) this.retries.cancel(`${from}\n${id}`);
     if (this.dropFromOutbox(ids)) {
       // Clips no longer waiting may be cut now, so the cap holds again.
       this.merge([]);
@@ -254,17 +276,43 @@ export class ClipSync {
   }
 
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */
-  private async deliver(deviceId: string, clip: Clip): Promise<void> {
+  private async deliver(deviceId: string, clip: Clip, attempt = 0): Promise<void> {
     const key = `${deviceId}\n${clip.id}`;
     if (this.sending.has(key)) return;
+    this.retries.cancel(key);
     this.sending.add(key);
     try {
       await this.options.link.send(deviceId, { t: 'clip', clip });
-    } catch {
-      // Still in the outbox or history: the next connection delivers it.
+    } catch (error) {
+      this.refusedOnce(deviceId, clip, attempt, error);
     } finally {
       this.sending.delete(key);
     }
+  }
+
+  /**
+   * A send the link refused (the relay said no, or was away) is tried again with backoff
+   * until a receipt comes or the device goes; one that comes back is sent to on connecting.
+   */
+  private refusedOnce(deviceId: string, clip: Clip, attempt: number, error: unknown): void {
+    this.sendRefusals += 1;
+    this.refusedDetail = error instanceof Error ? error.message : String(error);
+    if (this.awaitsReceipt(deviceId, clip.id)) {
+      const minMs = error instanceof PublishError ? (error.retryAfterMs ?? 0) : 0;
+      this.retries.later(`${deviceId}\n${clip.id}`, attempt, minMs, () => {
+        if (this.awaitsReceipt(deviceId, clip.id)) void this.deliver(deviceId, clip, attempt + 1);
+        this.options.onChange();
+      });
+    }
+    this.options.onChange();
+  }
+
+  private awaitsReceipt(deviceId: string, id: string): boolean {
+    return (
+      this.options.link.reachable().includes(deviceId) &&
+      !this.holders.get(id)?.has(deviceId) &&
+      [this.outbox, this.history].some((clips) => clips.some((clip) => clip.id === id))
+    );
   }
 
   /** Receipts are kept for clips in the history only, so a peer's lists cannot grow memory. */

@@ -3,16 +3,24 @@ import { createSseParser, type SseEvent } from './sse-parser';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-function parse(chunks: Uint8Array[]): { events: SseEvent[]; retries: number[] } {
+function parse(
+  chunks: Uint8Array[],
+  maxEventChars = 1 << 20,
+): { events: SseEvent[]; retries: number[]; oversize: number } {
   const events: SseEvent[] = [];
   const retries: number[] = [];
-  const parser = createSseParser({
-    onEvent: (e) => events.push(e),
-    onRetry: (ms) => retries.push(ms),
-  });
+  let oversize = 0;
+  const parser = createSseParser(
+    {
+      onEvent: (e) => events.push(e),
+      onRetry: (ms) => retries.push(ms),
+      onOversize: () => oversize++,
+    },
+    { maxEventChars },
+  );
   for (const chunk of chunks) parser.push(chunk);
   parser.end();
-  return { events, retries };
+  return { events, retries, oversize };
 }
 
 /** Every way to cut `data` in two, plus one byte at a time. */
@@ -74,5 +82,53 @@ describe('sse parser', () => {
   it('does not treat a lone CR at a chunk end followed by data as a blank line', () => {
     const { events } = parse([bytes('data: a\r'), bytes('\ndata: b\r'), bytes('\r')]);
     expect(events).toEqual([{ event: 'message', data: 'a\nb', id: '' }]);
+  });
+
+  it('drops an event whose data outgrows the limit and reads the next one', () => {
+    const stream = bytes(
+      `data: ok\n\ndata: ${'a'.repeat(60)}\ndata: ${'b'.repeat(60)}\n\ndata: next\n\n`,
+    );
+    const { events, oversize } = parse([stream], 100);
+    expect(events.map((e) => e.data)).toEqual(['ok', 'next']);
+    expect(oversize).toBe(1);
+  });
+
+  it('keeps an event exactly at the limit', () => {
+    // Held at most: the line `data: ` plus 94 characters, then 95 characters of data.
+    const { events, oversize } = parse([bytes(`data: ${'a'.repeat(94)}\n\n`)], 100);
+    expect(events.map((e) => e.data.length)).toEqual([94]);
+    expect(oversize).toBe(0);
+  });
+
+  it('drops a line with no end as it grows, without holding it, and resynchronises', () => {
+    const events: SseEvent[] = [];
+    let oversize = 0;
+    const parser = createSseParser(
+      { onEvent: (e) => events.push(e), onOversize: () => oversize++ },
+      { maxEventChars: 1000 },
+    );
+    parser.push(bytes('data: '));
+    // 10 MB of one line, fed as a hostile relay would: it must be thrown away as it comes.
+    const chunk = bytes('x'.repeat(64 * 1024));
+    for (let i = 0; i < 160; i++) parser.push(chunk);
+    // A newline ends the long line; what follows up to the blank line belongs to the dropped event.
+    parser.push(bytes('\ndata: still the dropped event\n\ndata: after\n\n'));
+    parser.end();
+    expect(events.map((e) => e.data)).toEqual(['after']);
+    expect(oversize).toBe(1);
+  });
+
+  it('does not take the end of a dropped long line for a blank line, wherever chunks are cut', () => {
+    const stream = bytes(`data: ${'y'.repeat(300)}\r\ndata: z\r\n\r\ndata: ok\r\n\r\n`);
+    for (const chunks of splits(stream)) {
+      expect(parse(chunks, 100).events.map((e) => e.data)).toEqual(['ok']);
+    }
+  });
+
+  it('drops an event made of many short data lines', () => {
+    const lines = 'data: 1234567\n'.repeat(50);
+    const { events, oversize } = parse([bytes(`${lines}\ndata: fine\n\n`)], 200);
+    expect(events.map((e) => e.data)).toEqual(['fine']);
+    expect(oversize).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { createRelay, type RelayOptions } from '../../../relay/server';
 import {
   backoffDelay,
   createRelayTransport,
+  MAX_EVENT_CHARS,
   RELAY_MAX_PAYLOAD,
   type RelayTransportOptions,
   type SetTimer,
@@ -122,6 +123,20 @@ describe('relay transport against the real relay', () => {
       b.unsubscribe();
       await until(() => has(a.events, { type: 'leave', device: 'device-b' }));
       a.unsubscribe();
+    }));
+
+  it('delivers the largest payload a device may send within the event limit', () =>
+    withRelay(async (url) => {
+      const a = device(url, 'device-a');
+      const b = device(url, 'device-b');
+      await until(() => has(a.events, { type: 'join', device: 'device-b' }));
+      const largest = 'L'.repeat(RELAY_MAX_PAYLOAD);
+      await a.transport.publish(largest, 'device-b');
+      await until(() => payloads(b.events).length === 1);
+      expect(payloads(b.events)).toEqual([largest]);
+      expect(b.transport.dropped).toBe(0);
+      a.unsubscribe();
+      b.unsubscribe();
     }));
 
   it('resumes with Last-Event-ID after the relay drops the stream and gets the missed message once', () =>
@@ -335,6 +350,31 @@ describe('relay transport without a relay', () => {
     await until(() => has(events, { type: 'join', device: 'device-b' }));
     expect(transport.dropped).toBe(2);
     expect(dropped).toEqual(['join: data is not JSON', 'unknown event "mystery"']);
+    stop();
+  });
+
+  it('drops and counts an event longer than the relay could send, then reads on', async () => {
+    const dropped: string[] = [];
+    const timers = manualTimers();
+    const huge = `{"from":"device-b","payload":"${'p'.repeat(MAX_EVENT_CHARS)}"}`;
+    const transport = createRelayTransport({
+      roomId: ROOM,
+      deviceId: 'device-a',
+      deviceKey: 'key-0123456789abcdef',
+      relayUrl: 'http://127.0.0.1:9',
+      fetch: stream(
+        `event: members\ndata: {"devices":[]}\n\nevent: message\ndata: ${huge}\n\n` +
+          'event: join\ndata: {"device":"device-b"}\n\n',
+      ),
+      setTimer: timers.setTimer,
+      onDrop: (reason) => dropped.push(reason),
+    });
+    const events: TransportEvent[] = [];
+    const stop = transport.subscribe((e) => events.push(e));
+    await until(() => has(events, { type: 'join', device: 'device-b' }));
+    expect(payloads(events)).toEqual([]);
+    expect(transport.dropped).toBe(1);
+    expect(dropped).toEqual([`an event longer than ${MAX_EVENT_CHARS} characters`]);
     stop();
   });
 

@@ -20,6 +20,8 @@ import {
 
 /** Payloads are ASCII base64url (chars = bytes); 1 KiB is left for the JSON envelope. */
 export const RELAY_MAX_PAYLOAD = DEFAULT_MAX_BODY_BYTES - 1024;
+/** The longest event a relay sends us: one payload with its JSON envelope and SSE fields. */
+export const MAX_EVENT_CHARS = DEFAULT_MAX_BODY_BYTES;
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
@@ -138,22 +140,26 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
 
   async function read(body: ReadableStream<Uint8Array>, ctl: AbortController): Promise<void> {
     let opened = false;
-    const parser = createSseParser({
-      onEvent: (event) => {
-        if (stopped) return;
-        if (!opened) {
-          // Any event means the relay took us in, so the backoff starts over.
-          opened = true;
-          attempt = 0;
-          failing = false;
-          status('open');
-        }
-        onEvent(event);
+    const parser = createSseParser(
+      {
+        onEvent: (event) => {
+          if (stopped) return;
+          if (!opened) {
+            // Any event means the relay took us in, so the backoff starts over.
+            opened = true;
+            attempt = 0;
+            failing = false;
+            status('open');
+          }
+          onEvent(event);
+        },
+        onRetry: (ms) => {
+          retryMinMs = ms;
+        },
+        onOversize: () => config.drop(`an event longer than ${MAX_EVENT_CHARS} characters`),
       },
-      onRetry: (ms) => {
-        retryMinMs = ms;
-      },
-    });
+      { maxEventChars: MAX_EVENT_CHARS },
+    );
     const reader = body.getReader();
     while (!stopped) {
       armWatchdog(ctl);

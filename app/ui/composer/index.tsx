@@ -32,7 +32,8 @@ export function Composer() {
     try {
       const result = await current.send(value);
       if (result.ok) {
-        text.value = '';
+        // Saving a large clip takes a while: what was typed meanwhile is the next clip.
+        if (text.value === value) text.value = '';
         shared.value = null;
         return true;
       }

@@ -12,6 +12,14 @@ const NEWER_VERSION =
 const OFFLINE =
   'Offline: showing the clips saved on this device. clipmesh reconnects by itself when the network is back.';
 
+/** A clip the relay (or a link) refused: it is kept, and the person knows why it waits. */
+function undeliveredText(waiting: number, detail?: string): string {
+  const why = detail ? ` (${detail})` : '';
+  return waiting === 1
+    ? `A clip could not be sent${why}. It stays pending and is tried again.`
+    : `${waiting} clips could not be sent${why}. They stay pending and are tried again.`;
+}
+
 function currentStatus(): string {
   const state = roomState.value;
   if (roomError.value) return '';
@@ -41,6 +49,11 @@ export function StatusLine() {
       {state?.tampering && (
         <p role="alert" class="warning">
           {TAMPERING}
+        </p>
+      )}
+      {state && state.undelivered.waiting > 0 && (
+        <p role="alert" class="warning" data-testid="undelivered">
+          {undeliveredText(state.undelivered.waiting, state.undelivered.detail)}
         </p>
       )}
       {state?.newerVersion && (
