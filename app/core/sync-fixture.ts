@@ -18,6 +18,9 @@ export function memoryClipStorage(): ClipStorage & SavedClips & { saves: number 
   return storage;
 }
 
+/** Every ClipSync the fixture made, so settle() can finish their work. */
+const made = new Set<ClipSync>();
+
 /** Two or more ClipSyncs wired directly, with a switch for who is reachable. */
 export function network() {
   const nodes = new Map<string, ClipSync>();
@@ -42,6 +45,7 @@ export function network() {
     });
     await sync.load();
     nodes.set(id, sync);
+    made.add(sync);
     return { sync, storage };
   };
   /** Brings a device online and tells everyone online that it is reachable. */
@@ -56,6 +60,14 @@ export function network() {
   return { add, connect, sent };
 }
 
-/** Past the moment a change is written. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
+/**
+ * Lets every exchange run to its end: messages (microtasks), receipts (a task later) and
+ * the saves they cause, written at once rather than waited for, however slow the machine.
+ */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 8; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await Promise.all([...made].map((sync) => sync.flush()));
+  }
+}
 export const texts = (sync: ClipSync) => sync.view().map((clip) => clip.text);
