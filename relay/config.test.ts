@@ -9,6 +9,7 @@ describe('config', () => {
       host: '0.0.0.0',
       origins: ['*'],
       connectSrc: [],
+      trustProxy: [],
       ...DEFAULT_LIMITS,
     });
   });
