@@ -79,7 +79,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const streams = new Set<EventStream>();
   const addresses = new AddressLimits(limits, trustedProxies(options.trustProxy ?? []));
   const backlog = new Backlog<EventStream>(limits.maxQueueTotalBytes, (stream) => {
-    stream.end();
+    stream.cut();
     metrics.dropped('backlog');
     log({ level: 'warn', msg: 'dropped the largest backlog', device: stream.device });
   });

@@ -72,6 +72,11 @@ export class EventStream {
     this.watch.update(this);
   }
 
+  /** Cuts the connection at once, dropping whatever is still queued for it. */
+  cut(): void {
+    this.res.destroy();
+  }
+
   /** Ends the stream and its connection, so the client's next attempt opens a fresh one. */
   end(frame?: string): void {
     if (frame) this.send('replaced', frame);
