@@ -2,7 +2,7 @@
 // (event streams and publishes), and publishes per second whatever device ids it uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { addressKey, clientAddress, plainAddress, type TrustedProxies } from './address';
+import { addressKey, clientAddress, plainAddress, type TrustedProxies, trusts } from './address';
 import { Buckets, type RelayLimits, Tally } from './limits';
 
 type Limits = Pick<RelayLimits, 'maxConnectionsPerIp' | 'ipPublishRate' | 'ipPublishBurst'>;
@@ -23,12 +23,20 @@ export class AddressLimits {
     this.publishes = new Buckets(limits.ipPublishRate, limits.ipPublishBurst);
   }
 
-  /** Counts a new socket by its peer; a trusted proxy's sockets carry many clients, so not those. */
-  accept(socket: Socket): void {
+  /**
+   * Counts a new TCP socket by its peer; a trusted proxy's sockets carry many clients, so not
+   * those. Past the limit, a plain HTTP socket may still hear why; a TLS one is cut at once,
+   * since it cannot be answered before its handshake.
+   */
+  accept(socket: Socket, tls: boolean): void {
     const peer = plainAddress(socket.remoteAddress ?? '');
-    if (this.proxies?.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4')) return;
+    if (trusts(this.proxies, peer)) return;
     const key = addressKey(peer);
     if (this.sockets.get(key) >= this.limits.maxConnectionsPerIp) {
+      if (tls) {
+        socket.destroy();
+        return;
+      }
       this.refused.add(socket);
       socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
       return;

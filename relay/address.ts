@@ -63,7 +63,9 @@ export function trustedProxies(entries: readonly string[]): TrustedProxies {
   return list;
 }
 
-function trusts(proxies: BlockList, ip: string): boolean {
+/** Whether `ip` (plain, see plainAddress) is one of the trusted proxies. */
+export function trusts(proxies: TrustedProxies, ip: string): boolean {
+  if (!proxies) return false;
   const family = isIP(ip);
   return family !== 0 && proxies.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }

@@ -255,7 +255,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   // Under TLS the tap sees the decrypted bytes, as it does the plain ones.
   const opened = options.tls ? 'secureConnection' : 'connection';
   if (tap) server.on(opened, (socket) => tapSocket(socket, tap));
-  server.on(opened, (socket) => addresses.accept(socket));
+  // Counted as TCP sockets, before any TLS handshake, so unfinished handshakes count too.
+  server.on('connection', (socket) => addresses.accept(socket, options.tls !== undefined));
 
   function sweep(): void {
     rooms.sweep();
