@@ -47,7 +47,8 @@ const WARM_UP_DEVICES = 60;
 
 /**
  * The relay limits this load would hit, raised just past it (warm-up rooms stay for their grace
- * period). The per-device publish rate keeps its default: random senders stay far below it.
+ * period). The per-device and per-room publish rates keep their defaults: random senders stay
+ * far below them.
  */
 function relayFlags(roomCount) {
   const streams = SUBSCRIBERS + WARM_UP_DEVICES;
@@ -55,6 +56,10 @@ function relayFlags(roomCount) {
     ['--max-connections', streams],
     ['--max-connections-per-ip', Math.ceil(streams / SOURCE_ADDRESS_COUNT)],
     ['--max-rooms', roomCount + WARM_UP_DEVICES],
+    ['--max-rooms-per-ip', Math.ceil((roomCount + WARM_UP_DEVICES) / SOURCE_ADDRESS_COUNT) + 1],
+    // The publishers share a few addresses, so each address may carry the whole rate.
+    ['--ip-publish-rate', RATE],
+    ['--ip-publish-burst', RATE],
   ].flatMap(([flag, value]) => [flag, String(value)]);
 }
 

@@ -9,6 +9,7 @@ describe('config', () => {
       host: '0.0.0.0',
       origins: ['*'],
       connectSrc: [],
+      trustProxy: [],
       ...DEFAULT_LIMITS,
     });
   });
@@ -49,6 +50,15 @@ describe('config', () => {
     [['stray']],
   ])('refuses %j', (argv) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+  });
+
+  it('reads trusted proxies from --trust-proxy or CLIPMESH_TRUST_PROXY, none by default', () => {
+    expect(parseConfig([], {})?.trustProxy).toEqual([]);
+    const env = { CLIPMESH_TRUST_PROXY: '10.0.0.0/8, ::1' };
+    expect(parseConfig([], env)?.trustProxy).toEqual(['10.0.0.0/8', '::1']);
+    expect(parseConfig(['--trust-proxy', '127.0.0.1'], env)?.trustProxy).toEqual(['127.0.0.1']);
+    expect(() => parseConfig(['--trust-proxy', 'proxy.local'], {})).toThrow(/--trust-proxy/);
+    expect(() => parseConfig([], { CLIPMESH_TRUST_PROXY: '10.0.0.0/40' })).toThrow(ConfigError);
   });
 
   it('refuses a bad env value, naming the variable', () => {

@@ -1,4 +1,5 @@
 // Flags and environment for the relay's command line. Flags win over env, env over defaults.
+import { trustedProxies } from './address';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
 
 export interface CliConfig extends RelayLimits {
@@ -10,6 +11,7 @@ export interface CliConfig extends RelayLimits {
   key?: string;
   origins: string[];
   connectSrc: string[];
+  trustProxy: string[];
 }
 
 type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
@@ -27,6 +29,7 @@ const DEFAULTS: CliConfig = {
   host: '0.0.0.0',
   origins: ['*'],
   connectSrc: [],
+  trustProxy: [],
   ...DEFAULT_LIMITS,
 };
 
@@ -77,6 +80,13 @@ export const FLAGS: Flag[] = [
     help: "comma-separated origins added to the app's CSP connect-src",
   },
   {
+    name: 'trust-proxy',
+    env: 'CLIPMESH_TRUST_PROXY',
+    key: 'trustProxy',
+    kind: 'list',
+    help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For names the client',
+  },
+  {
     name: 'tap',
     env: 'CLIPMESH_TAP',
     key: 'tap',
@@ -86,14 +96,30 @@ export const FLAGS: Flag[] = [
   limit('max-body', 'maxBodyBytes', 'largest publish body, in bytes'),
   limit('max-devices', 'maxDevicesPerRoom', 'devices present in one room'),
   limit('max-rooms', 'maxRooms', 'rooms held at once'),
+  limit('max-rooms-per-ip', 'maxRoomsPerIp', 'rooms one client address (IPv6: its /64) may hold'),
   limit('max-connections', 'maxConnections', 'open event streams in total'),
-  limit('max-connections-per-ip', 'maxConnectionsPerIp', 'open event streams per client address'),
+  limit(
+    'max-connections-per-ip',
+    'maxConnectionsPerIp',
+    'open sockets, and open requests, per client address (IPv6: its /64)',
+  ),
   limit('publish-rate', 'publishRate', 'publishes per second per device', 'number'),
   limit('publish-burst', 'publishBurst', 'publishes a device may send at once'),
+  limit('room-publish-rate', 'roomPublishRate', 'publishes per second per room', 'number'),
+  limit('room-publish-burst', 'roomPublishBurst', 'publishes a room may send at once'),
+  limit('ip-publish-rate', 'ipPublishRate', 'publishes per second per client address', 'number'),
+  limit('ip-publish-burst', 'ipPublishBurst', 'publishes a client address may send at once'),
   limit('max-queue', 'maxQueueBytes', 'bytes queued for a subscriber before it is dropped'),
+  limit(
+    'max-queue-total',
+    'maxQueueTotalBytes',
+    'bytes queued for all subscribers; past it the largest backlogs are dropped',
+  ),
   limit('replay-ms', 'replayMs', 'how long events are kept for resuming streams'),
   limit('replay-events', 'replayEvents', 'how many events a room keeps for resuming'),
-  limit('room-grace-ms', 'roomGraceMs', 'how long an empty room is kept'),
+  limit('room-grace-ms', 'roomGraceMs', 'how long an empty room that carried a message is kept'),
+  limit('max-bindings', 'maxBindings', 'device-to-key bindings kept after their room is gone'),
+  limit('binding-ttl-ms', 'bindingTtlMs', 'how long a binding is kept after its room is gone'),
   limit('keepalive-ms', 'keepaliveMs', 'interval of keepalive comments on streams'),
 ];
 
@@ -172,6 +198,11 @@ export function parseConfig(
     const text = inline ?? argv[++i];
     if (text === undefined) throw new ConfigError(`--${flag.name} needs a value`);
     assign(flag, text);
+  }
+  try {
+    trustedProxies(config.trustProxy);
+  } catch (error) {
+    throw new ConfigError(`--trust-proxy (CLIPMESH_TRUST_PROXY): ${(error as Error).message}`);
   }
   if ((config.cert === undefined) !== (config.key === undefined)) {
     throw new ConfigError('--cert and --key (CLIPMESH_CERT, CLIPMESH_KEY) go together');

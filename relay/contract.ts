@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'too_many_from_ip'
   | 'too_many_connections'
   | 'too_many_rooms'
+  | 'too_many_rooms_from_ip'
   | 'room_full'
   | 'device_conflict'
   | 'unknown_room'

@@ -138,10 +138,12 @@ export function subscribe(
   key: string,
   headers: Record<string, string> = {},
   query = '',
+  /** A loopback source address such as 127.0.0.2, so a test can speak as several clients. */
+  localAddress?: string,
 ): Promise<Subscription> {
   const target = `${url}/v1/rooms/${room}/events?device=${device}&key=${key}${query}`;
   return new Promise((resolve, reject) => {
-    const req = request(target, { headers, agent: false }, (res) => {
+    const req = request(target, { headers, agent: false, localAddress }, (res) => {
       res.setEncoding('utf8');
       if (res.statusCode !== 200) {
         let body = '';
@@ -188,11 +190,62 @@ export async function post(
   };
 }
 
-/** A device that is subscribed, with what it needs to publish. */
-export async function join(url: string, room: string, device = deviceId(), key = deviceKey()) {
-  const stream = await subscribe(url, room, device, key);
+/** A POST from a given loopback source address, on a connection of its own. */
+export function postFrom(
+  localAddress: string,
+  url: string,
+  room: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}/v1/rooms/${room}/messages`,
+      {
+        method: 'POST',
+        agent: false,
+        localAddress,
+        headers: { 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        let answer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          answer += chunk;
+        });
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === 'string') answerHeaders.set(name, value);
+        }
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: answerHeaders,
+            json: JSON.parse(answer),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+/** A device that is subscribed, with what it needs to publish (from `localAddress` if given). */
+export async function join(
+  url: string,
+  room: string,
+  device = deviceId(),
+  key = deviceKey(),
+  localAddress?: string,
+) {
+  const stream = await subscribe(url, room, device, key, {}, '', localAddress);
   if (stream.status !== 200) throw new Error(`subscribe answered ${stream.status} ${stream.body}`);
   await stream.next('members');
-  const send = (payload: string, to?: string) => post(url, room, { device, key, payload, to });
+  const send = (payload: string, to?: string) =>
+    localAddress
+      ? postFrom(localAddress, url, room, { device, key, payload, to })
+      : post(url, room, { device, key, payload, to });
   return { device, key, stream, send };
 }

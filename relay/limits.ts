@@ -6,21 +6,33 @@ export interface RelayLimits {
   maxBodyBytes: number;
   maxDevicesPerRoom: number;
   maxRooms: number;
+  /** Rooms one client address may hold at once (counted from the address that made each). */
+  maxRoomsPerIp: number;
   /** Open event streams across the whole relay. */
   maxConnections: number;
-  /** Open event streams from one client address. */
+  /** Open sockets, and open requests (streams included), from one client address. */
   maxConnectionsPerIp: number;
   /** Publishes per second per device, refilled continuously. */
   publishRate: number;
   /** Publishes a device may send at once before the rate applies. */
   publishBurst: number;
+  /** The same for a whole room, and for one client address, whatever device ids it uses. */
+  roomPublishRate: number;
+  roomPublishBurst: number;
+  ipPublishRate: number;
+  ipPublishBurst: number;
   /** Bytes queued for one subscriber before it is dropped as stuck. */
   maxQueueBytes: number;
+  /** Bytes queued for all subscribers together; past it the largest backlogs are dropped. */
+  maxQueueTotalBytes: number;
   /** How long and how many events a room keeps for resuming streams. */
   replayMs: number;
   replayEvents: number;
   /** How long an empty room (and its replay buffer and bindings) lives on. */
   roomGraceMs: number;
+  /** Device-to-key bindings kept after their room is gone, and for how long. */
+  maxBindings: number;
+  bindingTtlMs: number;
   /** Longest silence on a stream before a keepalive comment. */
   keepaliveMs: number;
 }
@@ -29,14 +41,22 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxDevicesPerRoom: DEFAULT_MAX_DEVICES_PER_ROOM,
   maxRooms: 10_000,
+  maxRoomsPerIp: 100,
   maxConnections: 10_000,
   maxConnectionsPerIp: 128,
   publishRate: 50,
   publishBurst: 200,
+  roomPublishRate: 100,
+  roomPublishBurst: 400,
+  ipPublishRate: 100,
+  ipPublishBurst: 400,
   maxQueueBytes: 1024 * 1024,
+  maxQueueTotalBytes: 64 * 1024 * 1024,
   replayMs: 60_000,
   replayEvents: 256,
   roomGraceMs: 5 * 60_000,
+  maxBindings: 100_000,
+  bindingTtlMs: 30 * 24 * 60 * 60_000,
   keepaliveMs: 20_000,
 };
 
@@ -65,6 +85,38 @@ export class TokenBucket {
     }
     if (this.rate <= 0) return Number.POSITIVE_INFINITY;
     return Math.ceil(((1 - this.tokens) * 1000) / this.rate);
+  }
+
+  /** True when it has refilled completely, so forgetting it changes nothing. */
+  full(now: number): boolean {
+    return this.tokens + (Math.max(0, now - this.updated) * this.rate) / 1000 >= this.burst;
+  }
+}
+
+/** Token buckets by key (a client address), made on first use and forgotten once full. */
+export class Buckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {}
+
+  take(key: string, now: number): number {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.rate, this.burst, now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take(now);
+  }
+
+  prune(now: number): void {
+    for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
+  }
+
+  get size(): number {
+    return this.buckets.size;
   }
 }
 

@@ -6,6 +6,10 @@ const FANOUT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 export interface Gauges {
   rooms: number;
   subscribers: number;
+  /** Bytes written to subscribers and not yet taken by their sockets, as last seen. */
+  queuedBytes: number;
+  /** Device-to-key bindings kept for rooms that are gone. */
+  keptBindings: number;
 }
 
 export interface Metrics {
@@ -80,6 +84,12 @@ export function createMetrics(): Metrics {
         family(`${p}rooms`, 'gauge', 'Rooms held in memory.', [`${p}rooms ${gauges.rooms}\n`]),
         family(`${p}subscribers`, 'gauge', 'Open event streams.', [
           `${p}subscribers ${gauges.subscribers}\n`,
+        ]),
+        family(`${p}queued_bytes`, 'gauge', 'Bytes queued for subscribers, not yet sent.', [
+          `${p}queued_bytes ${gauges.queuedBytes}\n`,
+        ]),
+        family(`${p}kept_bindings`, 'gauge', 'Device bindings kept for rooms that are gone.', [
+          `${p}kept_bindings ${gauges.keptBindings}\n`,
         ]),
         family(`${p}publishes_total`, 'counter', 'Publishes accepted.', [
           `${p}publishes_total ${publishes}\n`,

@@ -1,7 +1,8 @@
 // Room state: who is present, which key each device id is bound to, and the replay log.
 // No sockets here; the caller delivers events. Time comes from the injected clock.
 import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type RelayLimits, TokenBucket } from './limits';
+import { Bindings } from './bindings';
+import { type RelayLimits, Tally, TokenBucket } from './limits';
 import { formatEvent } from './sse';
 
 type RoomEventName = 'join' | 'leave' | 'message';
@@ -31,13 +32,25 @@ export interface Room<S> {
   readonly id: string;
   /** Random per room creation, so ids from a previous life never match. */
   readonly epoch: string;
+  /** The client address that made the room; rooms held per address are counted by it. */
+  readonly owner: string;
   seq: number;
   readonly members: Map<string, S>;
   /** Insertion order is recency: the oldest comes first when evicting. */
   readonly bindings: Map<string, Binding>;
+  /** The whole room's publish budget, whatever device ids publish. */
+  readonly bucket: TokenBucket;
   log: RoomEvent[];
   emptySince?: number;
+  /** Two devices were present at once: each may have seen the other's id. */
+  shared: boolean;
+  /** A message passed: a room that never carried one is freed as soon as it is empty. */
+  carried: boolean;
 }
+
+export type OpenResult<S> =
+  | { ok: true; room: Room<S> }
+  | { ok: false; reason: 'too_many_rooms' | 'too_many_rooms_from_ip' };
 
 export type JoinResult<S> =
   | { ok: true; replaced?: S; devices: string[]; resumed: boolean; missed: RoomEvent[] }
@@ -51,12 +64,17 @@ export type Admission =
 type RoomLimits = Pick<
   RelayLimits,
   | 'maxRooms'
+  | 'maxRoomsPerIp'
   | 'maxDevicesPerRoom'
   | 'publishRate'
   | 'publishBurst'
+  | 'roomPublishRate'
+  | 'roomPublishBurst'
   | 'replayMs'
   | 'replayEvents'
   | 'roomGraceMs'
+  | 'maxBindings'
+  | 'bindingTtlMs'
 >;
 
 export interface RoomsOptions<S> {
@@ -93,6 +111,8 @@ function missedSince<S>(
 
 export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
   const rooms = new Map<string, Room<S>>();
+  const owners = new Tally();
+  const kept = new Bindings(limits.maxBindings, limits.bindingTtlMs);
   const maxBindings = 4 * limits.maxDevicesPerRoom;
 
   function prune(room: Room<S>): void {
@@ -137,17 +157,40 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
     return { event, delivered };
   }
 
+  /** A binding outlives the room when another device may have seen its id. */
+  function keep(room: Room<S>, device: string, hash: Buffer): void {
+    if (room.shared || room.carried || kept.get(room.id, device)) {
+      kept.keep(room.id, device, hash, now());
+    }
+  }
+
   function bind(room: Room<S>, device: string, hash: Buffer): void {
     const existing = room.bindings.get(device);
     room.bindings.delete(device);
     if (!existing && room.bindings.size >= maxBindings) {
-      const idle = [...room.bindings.keys()].find((id) => !room.members.has(id));
-      if (idle) room.bindings.delete(idle);
+      const idle = [...room.bindings].find(([id]) => !room.members.has(id));
+      if (idle) {
+        room.bindings.delete(idle[0]);
+        keep(room, idle[0], idle[1].hash);
+      }
     }
     room.bindings.set(device, {
       hash,
       bucket: existing?.bucket ?? new TokenBucket(limits.publishRate, limits.publishBurst, now()),
     });
+  }
+
+  function drop(room: Room<S>): void {
+    rooms.delete(room.id);
+    owners.remove(room.owner);
+    for (const [device, binding] of room.bindings) keep(room, device, binding.hash);
+  }
+
+  /** Frees an empty room at once if it never carried a message; else its grace period starts. */
+  function release(room: Room<S>): void {
+    if (room.members.size > 0 || rooms.get(room.id) !== room) return;
+    if (room.carried) room.emptySince = now();
+    else drop(room);
   }
 
   return {
@@ -157,22 +200,35 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
       return rooms.size;
     },
 
-    /** The room, created if new; undefined when the relay holds as many rooms as allowed. */
-    open(id: string): Room<S> | undefined {
+    /** Bindings kept for rooms that are gone. */
+    get kept(): number {
+      return kept.size;
+    },
+
+    /** The room, created if new and `owner` (a client address) may make one more. */
+    open(id: string, owner: string): OpenResult<S> {
       const existing = rooms.get(id);
-      if (existing) return existing;
-      if (rooms.size >= limits.maxRooms) return undefined;
+      if (existing) return { ok: true, room: existing };
+      if (rooms.size >= limits.maxRooms) return { ok: false, reason: 'too_many_rooms' };
+      if (owners.get(owner) >= limits.maxRoomsPerIp) {
+        return { ok: false, reason: 'too_many_rooms_from_ip' };
+      }
       const room: Room<S> = {
         id,
         epoch: randomBytes(6).toString('base64url'),
+        owner,
         seq: 0,
         members: new Map(),
         bindings: new Map(),
+        bucket: new TokenBucket(limits.roomPublishRate, limits.roomPublishBurst, now()),
         log: [],
         emptySince: now(),
+        shared: false,
+        carried: false,
       };
       rooms.set(id, room);
-      return room;
+      owners.add(owner);
+      return { ok: true, room };
     },
 
     join(
@@ -183,8 +239,8 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
       lastEventId?: string,
     ): JoinResult<S> {
       const hash = hashKey(key);
-      const binding = room.bindings.get(device);
-      if (binding && !timingSafeEqual(binding.hash, hash)) return { ok: false, reason: 'conflict' };
+      const bound = room.bindings.get(device)?.hash ?? kept.get(room.id, device);
+      if (bound && !timingSafeEqual(bound, hash)) return { ok: false, reason: 'conflict' };
       const replaced = room.members.get(device);
       if (!replaced && room.members.size >= limits.maxDevicesPerRoom) {
         return { ok: false, reason: 'full' };
@@ -194,30 +250,36 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
       bind(room, device, hash);
       room.members.set(device, subscriber);
       room.emptySince = undefined;
+      if (room.members.size > 1) room.shared = true;
       // A takeover swaps the stream silently: the others never saw the device leave.
       if (!replaced) emit(room, 'join', device, (id) => formatEvent(id, 'join', { device }));
       const devices = [...room.members.keys()].filter((id) => id !== device);
       return { ok: true, replaced, devices, resumed: missed !== undefined, missed: missed ?? [] };
     },
 
+    /** Frees a room nobody joined (the join was refused), as leave() would. */
+    release,
+
     /** Forgets a closed stream, unless a takeover already replaced it. */
     leave(room: Room<S>, device: string, subscriber: S): void {
       if (room.members.get(device) !== subscriber) return;
       room.members.delete(device);
       emit(room, 'leave', device, (id) => formatEvent(id, 'leave', { device }));
-      if (room.members.size === 0) room.emptySince = now();
+      release(room);
     },
 
-    /** Checks a publisher's key against its binding, then its publish budget. */
+    /** Checks a publisher's key against its binding, then its own and its room's budgets. */
     admit(room: Room<S>, device: string, key: string): Admission {
       const binding = room.bindings.get(device);
       if (!binding) return { ok: false, reason: 'not_bound' };
       if (!timingSafeEqual(binding.hash, hashKey(key))) return { ok: false, reason: 'wrong_key' };
-      const retryAfterMs = binding.bucket.take(now());
+      const time = now();
+      const retryAfterMs = binding.bucket.take(time) || room.bucket.take(time);
       return retryAfterMs > 0 ? { ok: false, reason: 'rate_limited', retryAfterMs } : { ok: true };
     },
 
     send(room: Room<S>, from: string, payload: string, to?: string) {
+      room.carried = true;
       const frame = (id: string) => formatEvent(id, 'message', { from, payload });
       const { event, delivered } = emit(room, 'message', from, frame, to);
       return { id: event.id, delivered };
@@ -225,12 +287,13 @@ export function createRooms<S>({ limits, now, deliver }: RoomsOptions<S>) {
 
     sweep(): void {
       const time = now();
-      for (const [id, room] of rooms) {
+      for (const room of rooms.values()) {
         prune(room);
         if (room.emptySince !== undefined && time - room.emptySince >= limits.roomGraceMs) {
-          rooms.delete(id);
+          drop(room);
         }
       }
+      kept.sweep(time);
     },
   };
 }

@@ -1,30 +1,25 @@
 // The relay: a blind SSE fan-out for sealed signaling payloads, plus optional static hosting.
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { trustedProxies } from './address';
+import { AddressLimits } from './address-limits';
+import { Backlog } from './backlog';
 import {
   API_PREFIX,
-  DEVICE_ID_PATTERN,
-  DEVICE_KEY_PATTERN,
-  type ErrorResponse,
   HEALTH_PATH,
   METRICS_PATH,
   type PublishResponse,
   ROOM_ID_PATTERN,
 } from './contract';
 import { type Cors, corsPolicy, PREFLIGHT_HEADERS, pageHeaders } from './headers';
-import { DEFAULT_LIMITS, type RelayLimits, Tally } from './limits';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits';
 import { jsonLogger, type Logger, shortId } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import { parsePublish, readBody, requireJson } from './publish';
 import { RelayError, sendError, sendJson } from './reply';
+import { allowMethods, refuseMalformed, splitUrl, subscriberParams } from './requests';
 import { createRooms, currentId, type Room } from './rooms';
 import { EventStream, formatEvent, KEEPALIVE_FRAME } from './sse';
 import { createStatic } from './static';
@@ -44,6 +39,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   connectSrc?: string[];
   /** Origins allowed to call the API; `*` allows any. */
   origins?: string[];
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client. */
+  trustProxy?: string[];
   /** How often rooms are swept once listening; tests call sweep() instead. */
   sweepMs?: number;
 }
@@ -58,55 +55,14 @@ export interface Relay {
   sweep(): void;
 }
 
+/** Who is asking: their CORS answer, and the client address key the per-address limits use. */
+interface Client {
+  cors: Cors;
+  address: string;
+}
+
 const API_ROUTE = /^\/v1\/rooms\/([^/]*)\/(events|messages)$/;
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-function allowMethods(req: IncomingMessage, ...methods: string[]): void {
-  if (methods.includes(req.method ?? '')) return;
-  const allow = methods.join(', ');
-  throw new RelayError(405, 'bad_method', `method not allowed; use ${allow}`, { Allow: allow });
-}
-
-function splitUrl(url: string): { path: string; search: string } {
-  const mark = url.indexOf('?');
-  if (mark < 0) return { path: url, search: '' };
-  return { path: url.slice(0, mark), search: url.slice(mark + 1) };
-}
-
-function subscriberParams(req: IncomingMessage, search: string) {
-  const query = new URLSearchParams(search);
-  const device = query.get('device') ?? '';
-  const key = query.get('key') ?? '';
-  if (!DEVICE_ID_PATTERN.test(device)) {
-    throw new RelayError(400, 'bad_device', 'device must be 8 to 64 base64url characters');
-  }
-  if (!DEVICE_KEY_PATTERN.test(key)) {
-    throw new RelayError(400, 'bad_key', 'key must be 16 to 128 base64url characters');
-  }
-  const header = req.headers['last-event-id'];
-  const lastEventId = typeof header === 'string' ? header : (query.get('lastEventId') ?? undefined);
-  return { device, key, lastEventId };
-}
-
-/** Node's parser refused the bytes; answer in JSON like every other refusal. */
-function refuseMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? 431
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? 408
-        : 400;
-  const answer: ErrorResponse = { error: 'malformed HTTP request', code: 'bad_request' };
-  const body = JSON.stringify(answer);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
 
 export function createRelay(options: RelayOptions = {}): Relay {
   const limits = { ...DEFAULT_LIMITS };
@@ -121,7 +77,12 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const serveStatic = options.staticDir ? createStatic(options.staticDir) : undefined;
   const metrics = createMetrics();
   const streams = new Set<EventStream>();
-  const perIp = new Tally();
+  const addresses = new AddressLimits(limits, trustedProxies(options.trustProxy ?? []));
+  const backlog = new Backlog<EventStream>(limits.maxQueueTotalBytes, (stream) => {
+    stream.cut();
+    metrics.dropped('backlog');
+    log({ level: 'warn', msg: 'dropped the largest backlog', device: stream.device });
+  });
   const timers: NodeJS.Timeout[] = [];
   let closing = false;
 
@@ -144,30 +105,31 @@ export function createRelay(options: RelayOptions = {}): Relay {
     res: ServerResponse,
     roomId: string,
     search: string,
-    cors: Cors,
+    from: Client,
   ): void {
     const { device, key, lastEventId } = subscriberParams(req, search);
     if (closing) throw new RelayError(503, 'shutting_down', 'relay is shutting down');
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
-      throw new RelayError(429, 'too_many_from_ip', 'too many connections from this address');
-    }
     if (streams.size >= limits.maxConnections) {
       throw new RelayError(503, 'too_many_connections', 'relay has too many connections');
     }
-    const room = rooms.open(roomId);
-    if (!room) throw new RelayError(503, 'too_many_rooms', 'relay has too many rooms');
-    const stream = new EventStream(res, device, ip, limits.maxQueueBytes, metrics, stuck);
+    const opened = rooms.open(roomId, from.address);
+    if (!opened.ok) {
+      throw opened.reason === 'too_many_rooms'
+        ? new RelayError(503, 'too_many_rooms', 'relay has too many rooms')
+        : new RelayError(429, 'too_many_rooms_from_ip', 'too many rooms made from this address');
+    }
+    const { room } = opened;
+    const stream = new EventStream(res, device, limits.maxQueueBytes, metrics, stuck, backlog);
     const joined = rooms.join(room, device, key, stream, lastEventId);
     if (!joined.ok) {
+      rooms.release(room);
       throw joined.reason === 'full'
         ? new RelayError(403, 'room_full', 'room is full')
         : new RelayError(409, 'device_conflict', 'device id is bound to another key');
     }
     streams.add(stream);
-    perIp.add(ip);
     res.on('close', () => unsubscribe(room, stream));
-    stream.open(cors.api);
+    stream.open(from.cors.api);
     const members = { devices: joined.devices, resumed: joined.resumed };
     stream.send('members', formatEvent(currentId(room), 'members', members));
     for (const event of joined.missed) stream.send(event.name, event.frame);
@@ -178,18 +140,22 @@ export function createRelay(options: RelayOptions = {}): Relay {
 
   function unsubscribe(room: Room<EventStream>, stream: EventStream): void {
     streams.delete(stream);
-    perIp.remove(stream.ip);
+    backlog.remove(stream);
     rooms.leave(room, stream.device, stream);
     log({ msg: 'unsubscribed', room: shortId(room.id), device: stream.device });
   }
 
-  async function publish(req: IncomingMessage, res: ServerResponse, roomId: string, cors: Cors) {
+  async function publish(req: IncomingMessage, res: ServerResponse, roomId: string, from: Client) {
     requireJson(req);
     const body = await readBody(req, limits.maxBodyBytes);
     const message = parsePublish(body);
     const room = rooms.get(roomId);
     if (!room) throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
-    const admission = rooms.admit(room, message.device, message.key);
+    const admitted = rooms.admit(room, message.device, message.key);
+    // An address pays for every publish, so fresh device ids bring it no fresh burst.
+    const addressWait = admitted.ok ? addresses.publish(from.address, now()) : 0;
+    const admission: typeof admitted =
+      addressWait > 0 ? { ok: false, reason: 'rate_limited', retryAfterMs: addressWait } : admitted;
     if (!admission.ok && admission.reason === 'rate_limited') {
       const seconds = String(Math.ceil(admission.retryAfterMs / 1000));
       throw new RelayError(429, 'rate_limited', 'too many messages; slow down', {
@@ -205,10 +171,11 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     const sent: PublishResponse = rooms.send(room, message.device, message.payload, to);
     metrics.published(body.length);
-    sendJson(res, 202, sent, cors.api);
+    sendJson(res, 202, sent, from.cors.api);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, cors: Cors): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, from: Client): Promise<void> {
+    const { cors } = from;
     const { path, search } = splitUrl(req.url ?? '/');
     const api = path.startsWith(`${API_PREFIX}/`);
     if (!cors.allowed && (api || req.method === 'OPTIONS')) {
@@ -226,7 +193,12 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     if (path === METRICS_PATH) {
       allowMethods(req, 'GET', 'HEAD');
-      const text = metrics.render({ rooms: rooms.size, subscribers: streams.size });
+      const text = metrics.render({
+        rooms: rooms.size,
+        subscribers: streams.size,
+        queuedBytes: backlog.bytes,
+        keptBindings: rooms.kept,
+      });
       res.writeHead(200, { 'Content-Type': METRICS_TYPE, ...cors.api });
       res.end(text);
       return;
@@ -237,12 +209,12 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     if (action === 'events') {
       allowMethods(req, 'GET');
-      subscribe(req, res, roomId, search, cors);
+      subscribe(req, res, roomId, search, from);
       return;
     }
     if (action === 'messages') {
       allowMethods(req, 'POST');
-      await publish(req, res, roomId, cors);
+      await publish(req, res, roomId, from);
       return;
     }
     if (api || !serveStatic) throw new RelayError(404, 'not_found', 'not found');
@@ -252,7 +224,15 @@ export function createRelay(options: RelayOptions = {}): Relay {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const cors = corsFor(req);
-    route(req, res, cors).catch((caught: unknown) => {
+    const address = addresses.enter(req, res);
+    const answer = address
+      ? route(req, res, { cors, address })
+      : Promise.reject(
+          new RelayError(429, 'too_many_from_ip', 'too many connections from this address', {
+            Connection: 'close',
+          }),
+        );
+    answer.catch((caught: unknown) => {
       const error =
         caught instanceof RelayError
           ? caught
@@ -275,9 +255,12 @@ export function createRelay(options: RelayOptions = {}): Relay {
   // Under TLS the tap sees the decrypted bytes, as it does the plain ones.
   const opened = options.tls ? 'secureConnection' : 'connection';
   if (tap) server.on(opened, (socket) => tapSocket(socket, tap));
+  // Counted as TCP sockets, before any TLS handshake, so unfinished handshakes count too.
+  server.on('connection', (socket) => addresses.accept(socket, options.tls !== undefined));
 
   function sweep(): void {
     rooms.sweep();
+    addresses.prune(now());
   }
 
   function keepalive(): void {

@@ -4,6 +4,11 @@ import { type RelayEventName, type RelayEvents, SSE_RETRY_MS } from './contract'
 import type { HeaderSet } from './headers';
 import type { Metrics } from './metrics';
 
+/** Told of a stream's queue after each write and drain (the relay-wide Backlog). */
+export interface QueueWatch {
+  update(stream: EventStream): void;
+}
+
 export const SSE_HEADERS: HeaderSet = Object.freeze({
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
@@ -27,16 +32,22 @@ export class EventStream {
   constructor(
     private readonly res: ServerResponse,
     readonly device: string,
-    readonly ip: string,
     private readonly maxQueueBytes: number,
     private readonly metrics: Metrics,
     private readonly onStuck: (stream: EventStream) => void,
+    private readonly watch: QueueWatch,
   ) {}
+
+  /** Bytes written and not yet taken by the kernel. */
+  get queued(): number {
+    return this.res.writableLength;
+  }
 
   /** `headers` are the request's own (CORS), added to SSE_HEADERS. */
   open(headers: HeaderSet): void {
     this.res.writeHead(200, { ...SSE_HEADERS, ...headers });
     this.res.write(`retry: ${SSE_RETRY_MS}\n\n`);
+    this.res.socket?.on('drain', () => this.watch.update(this));
   }
 
   send(kind: string, frame: string): void {
@@ -56,7 +67,14 @@ export class EventStream {
     if (res.writableLength > this.maxQueueBytes) {
       res.destroy();
       this.onStuck(this);
+      return;
     }
+    this.watch.update(this);
+  }
+
+  /** Cuts the connection at once, dropping whatever is still queued for it. */
+  cut(): void {
+    this.res.destroy();
   }
 
   /** Ends the stream and its connection, so the client's next attempt opens a fresh one. */

@@ -66,6 +66,8 @@ describe('subscribe', () => {
     const { url, relay } = await startRelay();
     const room = roomId();
     const a = await join(url, room);
+    // Someone else in the room has seen a's id.
+    await join(url, room);
     a.stream.close();
     await a.stream.whenEnded();
     const thief = await subscribe(url, room, a.device, deviceKey());

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
 import { createRelay } from './server';
@@ -29,6 +30,32 @@ describe.skipIf(!hasOpenssl())('relay over TLS', () => {
       expect(reply.status).toBe(200);
       expect(JSON.parse(reply.body)).toMatchObject({ ok: true });
     } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe.skipIf(!hasOpenssl())('per-address limits over TLS', () => {
+  it('count sockets that never finish their handshake', async () => {
+    const { certFile, keyFile } = makeTestCertificate();
+    const cert = readFileSync(certFile);
+    const relay = createRelay({
+      tls: { cert, key: readFileSync(keyFile) },
+      maxConnectionsPerIp: 1,
+    });
+    let idle: Socket | undefined;
+    try {
+      const { port } = await relay.listen(0, '127.0.0.1');
+      const socket = connect(port, '127.0.0.1');
+      idle = socket;
+      await new Promise((resolve) => socket.once('connect', resolve));
+      await expect(getTrusting(`https://127.0.0.1:${port}/healthz`, cert)).rejects.toThrow();
+      socket.destroy();
+      await expect
+        .poll(() => getTrusting(`https://127.0.0.1:${port}/healthz`, cert).then((r) => r.status))
+        .toBe(200);
+    } finally {
+      idle?.destroy();
       await relay.close();
     }
   });

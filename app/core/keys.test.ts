@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN, ROOM_ID_PATTERN } from '../../relay/contract';
 import { encodeBase64Url } from './base64url';
-import { deriveRoomKeys, newDeviceIdentity } from './keys';
+import {
+  DEVICE_SECRET_PATTERN,
+  deriveRoomKeys,
+  newDeviceIdentity,
+  relayKey,
+  relayOrigin,
+} from './keys';
 
 const secretA = new Uint8Array(16).fill(1);
 const secretB = new Uint8Array(16).fill(2);
@@ -63,5 +69,34 @@ describe('newDeviceIdentity', () => {
     expect(a.key).toHaveLength(32);
     expect(b.id).not.toBe(a.id);
     expect(b.key).not.toBe(a.key);
+    expect(a.secret).toMatch(DEVICE_SECRET_PATTERN);
+    expect(b.secret).not.toBe(a.secret);
+    expect(a.keyOrigins).toEqual([]);
+  });
+});
+
+describe('relayKey', () => {
+  it('gives each relay origin its own key, matching the relay contract', async () => {
+    const device = newDeviceIdentity();
+    const a = await relayKey(device, 'https://a.example');
+    expect(a).toMatch(DEVICE_KEY_PATTERN);
+    expect(a).toHaveLength(32);
+    expect(await relayKey(device, 'https://a.example/some/path?x=1')).toBe(a);
+    expect(await relayKey(device, 'https://a.example:8443')).not.toBe(a);
+    expect(await relayKey(device, 'http://a.example')).not.toBe(a);
+    expect(await relayKey(device, 'https://b.example')).not.toBe(a);
+    expect(await relayKey(newDeviceIdentity(), 'https://a.example')).not.toBe(a);
+  });
+
+  it('never shows the stored key to a relay that did not already know it', async () => {
+    const device = { ...newDeviceIdentity(), keyOrigins: ['https://old.example'] };
+    expect(await relayKey(device, 'https://old.example/relay')).toBe(device.key);
+    expect(await relayKey(device, 'https://new.example')).not.toBe(device.key);
+    expect(await relayKey(newDeviceIdentity(), 'https://old.example')).toMatch(DEVICE_KEY_PATTERN);
+  });
+
+  it('reads a relay URL as an origin', () => {
+    expect(relayOrigin('https://relay.example:8443/prefix/')).toBe('https://relay.example:8443');
+    expect(relayOrigin('not a url')).toBe('not a url');
   });
 });

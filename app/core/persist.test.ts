@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roomClipStorage } from './clip-store';
+import { DEVICE_SECRET_PATTERN, relayKey } from './keys';
 import {
   forgetRoom,
   listRooms,
@@ -41,6 +42,37 @@ describe('device identity', () => {
       loadDeviceIdentity('B', store),
     ]);
     expect(b).toEqual(a);
+  });
+
+  it('keeps an identity from before per-relay keys, its key only for the relays that knew it', async () => {
+    const store = memoryStore();
+    const old = { id: 'device-AAAAAAAAAAAA', key: 'k'.repeat(32), name: 'Old phone' };
+    await store.set('device', old);
+    await saveSettings({ autoCopy: false, relayUrl: 'https://mine.example/relay' }, store);
+    await rememberRoom({ code: 'room-a', relayUrl: 'https://friend.example' }, store);
+    await rememberRoom({ code: 'room-b' }, store);
+    const device = await loadDeviceIdentity('New', store);
+    expect(device).toMatchObject(old);
+    expect(device.secret).toMatch(DEVICE_SECRET_PATTERN);
+    expect([...device.keyOrigins].sort()).toEqual([
+      'https://friend.example',
+      'https://mine.example',
+    ]);
+    expect(await relayKey(device, 'https://mine.example')).toBe(old.key);
+    expect(await relayKey(device, 'https://friend.example/x')).toBe(old.key);
+    expect(await relayKey(device, 'https://scanned.example')).not.toBe(old.key);
+    // Saved: the next visit derives the same keys.
+    expect(await loadDeviceIdentity('New', store)).toEqual(device);
+    expect(await saveDeviceName('Renamed', store)).toEqual({ ...device, name: 'Renamed' });
+  });
+
+  it('refuses a saved list of origins that is not one', async () => {
+    const store = memoryStore();
+    const first = await loadDeviceIdentity('A', store);
+    await store.set('device', { ...first, keyOrigins: 'https://a.example' });
+    const again = await loadDeviceIdentity('A', store);
+    expect(again.id).toBe(first.id);
+    expect(again.keyOrigins).toEqual([]);
   });
 
   it('is made afresh when the saved one is damaged', async () => {

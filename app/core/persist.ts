@@ -4,13 +4,17 @@
 
 import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN } from '../../relay/contract';
 import { forgetRoomClips } from './clip-store';
-import { newDeviceIdentity } from './keys';
+import {
+  DEVICE_SECRET_PATTERN,
+  type DeviceIdentity,
+  newDeviceIdentity,
+  newDeviceSecret,
+  relayOrigin,
+} from './keys';
 import { MAX_NAME_CHARS } from './protocol';
 import { appStore, type Store } from './storage';
 
-export interface DeviceRecord {
-  id: string;
-  key: string;
+export interface DeviceRecord extends DeviceIdentity {
   name: string;
 }
 
@@ -51,22 +55,42 @@ function serially<T>(store: Store, step: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** Origins kept for the key of older versions: a few relays, never an unbounded list. */
+const MAX_KEY_ORIGINS = 32;
+
 /** This device's identity, made and stored on first use. */
 export function loadDeviceIdentity(defaultName: string, store = appStore()): Promise<DeviceRecord> {
   return serially(store, async () => {
     const saved = await store.get<Partial<DeviceRecord>>(deviceKey());
-    if (isDevice(saved)) return { id: saved.id, key: saved.key, name: saved.name };
-    const device = { ...newDeviceIdentity(), name: clampName(defaultName) };
+    if (isDevice(saved) && hasSecret(saved)) return deviceRecord(saved);
+    const device: DeviceRecord = isDevice(saved)
+      ? await withRelayKeys(saved, store)
+      : { ...newDeviceIdentity(), name: clampName(defaultName) };
     await store.set(deviceKey(), device);
     return device;
   });
 }
 
+/**
+ * An identity from before per-relay keys showed its key to every relay it used. Those relays
+ * (of its rooms, its settings, and this page's own) keep getting it; any other gets its own.
+ */
+async function withRelayKeys(saved: LegacyDevice, store: Store): Promise<DeviceRecord> {
+  const [rooms, settings] = await Promise.all([listRooms(store), loadSettings(store)]);
+  const urls = [
+    globalThis.location?.origin,
+    settings.relayUrl,
+    ...rooms.map((room) => room.relayUrl),
+  ].filter((url): url is string => typeof url === 'string' && url !== '');
+  const keyOrigins = [...new Set(urls.map(relayOrigin))].slice(0, MAX_KEY_ORIGINS);
+  return { id: saved.id, key: saved.key, name: saved.name, secret: newDeviceSecret(), keyOrigins };
+}
+
 export function saveDeviceName(name: string, store = appStore()): Promise<DeviceRecord> {
   return serially(store, async () => {
-    const saved = await store.get<DeviceRecord>(deviceKey());
-    if (!isDevice(saved)) throw new Error('This device has no identity yet.');
-    const device = { ...saved, name: clampName(name) };
+    const saved = await store.get<Partial<DeviceRecord>>(deviceKey());
+    if (!isDevice(saved) || !hasSecret(saved)) throw new Error('This device has no identity yet.');
+    const device = { ...deviceRecord(saved), name: clampName(name) };
     await store.set(deviceKey(), device);
     return device;
   });
@@ -138,7 +162,10 @@ function updateRooms<T>(
   });
 }
 
-function isDevice(value: Partial<DeviceRecord> | undefined): value is DeviceRecord {
+/** What every version of the app has stored for a device. */
+type LegacyDevice = Pick<DeviceRecord, 'id' | 'key' | 'name'>;
+
+function isDevice(value: Partial<DeviceRecord> | undefined): value is LegacyDevice {
   return (
     typeof value?.id === 'string' &&
     DEVICE_ID_PATTERN.test(value.id) &&
@@ -146,6 +173,25 @@ function isDevice(value: Partial<DeviceRecord> | undefined): value is DeviceReco
     DEVICE_KEY_PATTERN.test(value.key) &&
     typeof value.name === 'string'
   );
+}
+
+function hasSecret(value: Partial<DeviceRecord>): value is Partial<DeviceRecord> & {
+  secret: string;
+  keyOrigins: string[];
+} {
+  return (
+    typeof value.secret === 'string' &&
+    DEVICE_SECRET_PATTERN.test(value.secret) &&
+    Array.isArray(value.keyOrigins) &&
+    value.keyOrigins.length <= MAX_KEY_ORIGINS &&
+    value.keyOrigins.every((origin) => typeof origin === 'string')
+  );
+}
+
+/** Rebuilt field by field, so nothing else stored beside the identity is carried along. */
+function deviceRecord(saved: LegacyDevice & Pick<DeviceRecord, 'secret' | 'keyOrigins'>) {
+  const { id, key, name, secret, keyOrigins } = saved;
+  return { id, key, name, secret, keyOrigins: [...keyOrigins] };
 }
 
 function isRoom(value: unknown): value is RoomRecord {

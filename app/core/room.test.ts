@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { relayKey } from './keys';
 import type { Clip } from './protocol';
 import { openRoom } from './room';
 import type { ClipStorage, SavedClips } from './sync';
-import type { Transport } from './transport/types';
+import type { Transport, TransportOptions } from './transport/types';
 
 const saved: Clip = {
   id: 'clip-0001',
@@ -33,7 +34,13 @@ function quietTransport(): Transport {
   return { maxPayload: 65_536, subscribe: () => () => {}, publish: async () => {} };
 }
 
-const identity = { id: 'device-BBBBBBBBBBBBBBBB', key: 'k'.repeat(32), name: 'Phone' };
+const identity = {
+  id: 'device-BBBBBBBBBBBBBBBB',
+  key: 'k'.repeat(32),
+  secret: 's'.repeat(43),
+  keyOrigins: [],
+  name: 'Phone',
+};
 
 describe('opening a room', () => {
   it('says it is connecting once subscribed, before the history has loaded', async () => {
@@ -147,5 +154,29 @@ describe('redraws', () => {
       vi.unstubAllGlobals();
       room.close();
     }
+  });
+});
+
+describe('relay keys', () => {
+  it('shows each relay the key for its origin, not the identity key', async () => {
+    const keys: string[] = [];
+    const transport = (options: TransportOptions): Transport => {
+      keys.push(options.deviceKey);
+      return quietTransport();
+    };
+    for (const relayUrl of ['https://a.example/relay', 'https://b.example', 'https://a.example']) {
+      const room = await openRoom({
+        secret: new Uint8Array(16),
+        relayUrl,
+        identity,
+        transport,
+        storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+      });
+      room.close();
+    }
+    expect(keys[0]).toBe(await relayKey(identity, 'https://a.example'));
+    expect(keys[2]).toBe(keys[0]);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys).not.toContain(identity.key);
   });
 });

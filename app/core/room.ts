@@ -2,7 +2,7 @@
 // exposed to the ui as one RoomSession.
 
 import { roomClipStorage } from './clip-store';
-import { deriveRoomKeys } from './keys';
+import { type DeviceIdentity, deriveRoomKeys, relayKey } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
 import type { Clip } from './protocol';
@@ -30,7 +30,7 @@ export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.
 export interface OpenRoomOptions {
   secret: Uint8Array;
   relayUrl: string;
-  identity: { id: string; key: string; name: string };
+  identity: DeviceIdentity & { name: string };
   iceServers?: RTCIceServer[];
   /** No direct links: every clip goes through the sealed relay fallback. */
   forceRelay?: boolean;
@@ -51,13 +51,17 @@ export interface OpenRoomOptions {
 }
 
 export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
-  const { roomId, sealKey } = await deriveRoomKeys(options.secret);
+  const [{ roomId, sealKey }, deviceKey] = await Promise.all([
+    deriveRoomKeys(options.secret),
+    // Each relay gets a key of its own: a relay named in a scanned link learns no other's.
+    relayKey(options.identity, options.relayUrl),
+  ]);
   const code = roomCode(options.secret);
   const identity = { ...options.identity };
   const transportOptions = {
     roomId: options.relayRoomId ?? roomId,
     deviceId: identity.id,
-    deviceKey: identity.key,
+    deviceKey,
   };
   const transport = (options.transport ?? defaultTransport(options.relayUrl))(transportOptions);
   const state = createStore<RoomState>({
