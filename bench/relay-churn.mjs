@@ -2,13 +2,12 @@
 // stream to a random room, drop it), then opens a room from another address, and prints the
 // relay's resident memory before, at its peak and after. Loopback only, bounded, stops by itself.
 // Usage: npm run build:relay && node bench/relay-churn.mjs [--rooms N] [--relay FILE]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launchRelay } from '../scripts/relay-process.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const IN_FLIGHT = 32;
@@ -35,15 +34,12 @@ function memory(pid) {
 
 async function startRelay() {
   if (!existsSync(RELAY)) throw new Error(`${RELAY} is missing: run \`npm run build:relay\``);
-  const args = [RELAY, '--port', '0', '--host', '127.0.0.1'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  process.on('exit', () => child.kill('SIGKILL'));
-  const url = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the relay exited early (code ${code})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).url);
-    });
+  const { url, child } = await launchRelay({
+    bundle: RELAY,
+    args: ['--port', '0', '--host', '127.0.0.1'],
+    stderr: 'inherit',
   });
+  process.on('exit', () => child.kill('SIGKILL'));
   return { url, child };
 }
 
