@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roomClipStorage } from './clip-store';
+import { type HeldClip, held } from './held-clip';
 import {
   forgetRoom,
   listRooms,
@@ -11,17 +12,17 @@ import {
   saveSettings,
   setIdentitySlot,
 } from './persist';
-import type { Clip } from './protocol';
 import { memoryStore } from './storage';
 
 const code = 'AAAAAAAAAAAAAAAAAAAAAA';
-const clip = (id: string, at = 1): Clip => ({
-  id: `clip-${id.padStart(4, '0')}`,
-  text: `text ${id}`,
-  from: 'device-AAAA',
-  fromName: 'Phone',
-  at,
-});
+const clip = (id: string, at = 1): HeldClip =>
+  held({
+    id: `clip-${id.padStart(4, '0')}`,
+    text: `text ${id}`,
+    from: 'device-AAAA',
+    fromName: 'Phone',
+    at,
+  });
 
 describe('device identity', () => {
   it('is created once and then loaded, name included', async () => {
@@ -94,11 +95,22 @@ describe('rooms', () => {
     const store = memoryStore();
     const other = 'BBBBBBBBBBBBBBBBBBBBBB';
     await rememberRoom({ code, name: 'Home' }, store);
-    await roomClipStorage(code, store).save({ history: [clip('1')], outbox: [clip('2')] });
-    await roomClipStorage(other, store).save({ history: [clip('3')], outbox: [] });
+    const save = (room: string, self: string, history: HeldClip[], outbox: HeldClip[] = []) =>
+      roomClipStorage(room, self, store).save({ history, outbox, deleted: [] }, 1e6);
+    await save(code, 'device-AAAA', [clip('1')], [clip('2')]);
+    await save(code, 'device-BBBB', [clip('4')]);
+    await save(other, 'device-AAAA', [clip('3')]);
     await forgetRoom(code, store);
-    expect(await roomClipStorage(code, store).load()).toEqual({ history: [], outbox: [] });
-    expect((await roomClipStorage(other, store).load()).history).toEqual([clip('3')]);
+    for (const self of ['device-AAAA', 'device-BBBB']) {
+      expect(await roomClipStorage(code, self, store).load()).toEqual({
+        history: [],
+        outbox: [],
+        deleted: [],
+      });
+    }
+    expect((await roomClipStorage(other, 'device-AAAA', store).load()).history).toEqual([
+      clip('3'),
+    ]);
     expect((await store.keys()).filter((key) => key.includes(code))).toEqual([]);
   });
 });

@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Clip } from './protocol';
+import { type HeldClip, held } from './held-clip';
 import { openRoom } from './room';
 import type { ClipStorage, SavedClips } from './sync';
 import type { Transport } from './transport/types';
 
-const saved: Clip = {
+const saved: HeldClip = held({
   id: 'clip-0001',
   text: 'from last time',
   from: 'device-AAAAAAAAAAAAAAAA',
   fromName: 'Laptop',
   at: 1,
-};
+});
 
 /** Storage whose history comes off the disk only when released. */
 function slowStorage(): ClipStorage & { release(): void } {
@@ -22,9 +22,18 @@ function slowStorage(): ClipStorage & { release(): void } {
     release,
     load: async (): Promise<SavedClips> => {
       await ready;
-      return { history: [saved], outbox: [] };
+      return { history: [saved], outbox: [], deleted: [] };
     },
-    save: async () => {},
+    save: async () => ({ stored: new Set(), unsaved: 0, full: false }),
+    text: async () => undefined,
+  };
+}
+
+function emptyStorage(): ClipStorage {
+  return {
+    load: async () => ({ history: [], outbox: [], deleted: [] }),
+    save: async () => ({ stored: new Set(), unsaved: 0, full: false }),
+    text: async () => undefined,
   };
 }
 
@@ -94,7 +103,7 @@ describe('redraws', () => {
       relayUrl: 'http://relay.invalid',
       identity,
       transport: quietTransport,
-      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+      storage: emptyStorage(),
     });
     try {
       const texts = () => room.state.get().history.map((clip) => clip.text);
@@ -123,7 +132,7 @@ describe('redraws', () => {
       relayUrl: 'http://relay.invalid',
       identity,
       transport: quietTransport,
-      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+      storage: emptyStorage(),
     });
     try {
       const texts = () => room.state.get().history.map((clip) => clip.text);

@@ -41,6 +41,10 @@ export interface OpenRoomOptions {
   /** Tests pass their own; the default is the relay plus BroadcastChannel for sibling tabs. */
   transport?: (options: TransportOptions) => Transport;
   storage?: ClipStorage;
+  /** Characters this room's clips may take on this device. */
+  budget?: number;
+  /** Ids of this browser's devices (its tabs), read again as devices connect. */
+  browserDevices?(): Promise<string[]>;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -65,6 +69,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     tampering: false,
     newerVersion: false,
     dropped: 0,
+    offers: [],
+    storage: { unsaved: 0, full: false },
   });
   const transfers = new Map<string, TransferView>();
   let shownAt = Number.NEGATIVE_INFINITY;
@@ -91,6 +97,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       tampering: health.tampering,
       newerVersion: health.newerVersion,
       dropped: health.dropped,
+      offers: sync.offersView(),
+      storage: sync.storageView(),
     });
   };
   const changed = (gapMs = REDRAW_MS): void => {
@@ -115,6 +123,10 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     else changed();
   };
 
+  let siblings = new Set<string>();
+  const readSiblings = async (): Promise<void> => {
+    if (options.browserDevices) siblings = new Set(await options.browserDevices());
+  };
   const sync: ClipSync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
@@ -123,13 +135,15 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       send: (id, message) =>
         mesh ? mesh.send(id, message) : Promise.reject(new Error('not ready')),
     },
-    storage: options.storage ?? roomClipStorage(code),
+    storage: options.storage ?? roomClipStorage(code, identity.id),
+    budget: options.budget,
+    sameBrowser: (id) => siblings.has(id),
     onChange: onSyncChange,
     onReceived: options.onReceived,
   });
   // The relay subscription does not wait for the history to come off the disk: what
   // arrives meanwhile reaches sync once it has loaded, in order.
-  const loaded = sync.load();
+  const loaded = Promise.all([sync.load(), readSiblings()]);
   mesh = new Mesh({
     selfId: identity.id,
     selfName: identity.name,
@@ -140,7 +154,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     maxPeers: options.maxPeers,
     partTimeoutMs: options.partTimeoutMs,
     onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
-    onReachable: (deviceId) => void loaded.then(() => sync.onReachable(deviceId)),
+    // A tab opened since is known by the time it connects.
+    onReachable: (deviceId) =>
+      void loaded.then(readSiblings).then(() => sync.onReachable(deviceId)),
     onTransfer: (transfer) => {
       const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
       if (transfer.done >= transfer.total) {
@@ -177,6 +193,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     deleteClip: (id) => sync.deleteClip(id),
     clearHistory: () => sync.clear(),
+    clipText: (id) => sync.clipText(id),
+    fetchClip: (id) => sync.fetch(id),
+    setBudget: (chars) => sync.setBudget(chars),
     rename(name) {
       identity.name = name;
       mesh?.setName(name);

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import type { HeldClip } from './held-clip';
 import type { Clip, PeerMessage } from './protocol';
 import { type ClipStorage, ClipSync, type SavedClips, type SyncLink } from './sync';
 
 function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
   const storage = {
-    history: [] as Clip[],
-    outbox: [] as Clip[],
+    history: [] as HeldClip[],
+    outbox: [] as HeldClip[],
+    deleted: [] as string[],
     saves: 0,
-    load: async () => ({ history: storage.history, outbox: storage.outbox }),
-    save: async ({ history, outbox }: SavedClips) => {
+    load: async () => ({
+      history: storage.history,
+      outbox: storage.outbox,
+      deleted: storage.deleted,
+    }),
+    save: async ({ history, outbox, deleted }: SavedClips) => {
       storage.saves++;
       storage.history = history;
       storage.outbox = outbox;
+      storage.deleted = deleted;
+      const stored = new Set([...history, ...outbox].map((clip) => clip.id));
+      return { stored, unsaved: 0, full: false };
     },
+    text: async () => undefined,
   };
   return storage;
 }

@@ -1,10 +1,23 @@
-// Clip sync: sending, receiving, history exchange between peers, the outbox
-// and delivery receipts. It talks to peers only through a SyncLink (the mesh).
+// Clip sync: sending, receiving, history exchange between peers, the outbox, delivery
+// receipts and deletes. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
+import {
+  AUTO_FETCH_CHARS,
+  clipInfo,
+  DEFAULT_BUDGET_CHARS,
+  type HeldClip,
+  held,
+  isWhole,
+  thin,
+  wireClip,
+  withinBudget,
+} from './held-clip';
 import { mergeClips, recentIds } from './history';
-import { type Clip, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
-import type { ClipView, SendResult } from './session-types';
+import { Offers, type OfferView } from './offers';
+import { type Clip, type ClipInfo, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
+import type { ClipView, SendResult, StorageView } from './session-types';
+import { Tombstones } from './tombstones';
 
 export interface SyncLink {
   reachable(): string[];
@@ -13,16 +26,35 @@ export interface SyncLink {
 
 export interface SavedClips {
   /** Newest first. */
-  history: Clip[];
+  history: HeldClip[];
   /** Clips waiting for a first receipt, oldest first. */
-  outbox: Clip[];
+  outbox: HeldClip[];
+  /** Ids of deleted clips, oldest first. */
+  deleted: string[];
+}
+
+/** What a save left on disk. */
+export interface SaveReport {
+  /** Ids of the clips whose records are on disk. */
+  stored: ReadonlySet<string>;
+  /** Clips held here that a reload would not find. */
+  unsaved: number;
+  /** A write was refused for want of space: the device's, or the room's budget. */
+  full: boolean;
+  /** Why another write failed, in the browser's words. */
+  error?: string;
 }
 
 /** Where a room's clips live between visits. */
 export interface ClipStorage {
   load(): Promise<SavedClips>;
-  /** Makes the saved clips these; the storage writes only what changed. */
-  save(clips: SavedClips): Promise<void>;
+  /**
+   * Makes the saved clips these, writing only what changed, as far as `budget` characters
+   * and the disk allow; what failed is tried again at the next save.
+   */
+  save(clips: SavedClips, budget: number): Promise<SaveReport>;
+  /** The whole text of a clip whose record holds only its start. */
+  text(id: string): Promise<string | undefined>;
 }
 
 export interface SyncOptions {
@@ -34,6 +66,10 @@ export interface SyncOptions {
   onChange(): void;
   /** A clip from another device arrived (for auto-copy). */
   onReceived?(clip: Clip): void;
+  /** Characters the room's clips may take on this device. */
+  budget?: number;
+  /** Another tab of this browser: its receipt does not mean a clip has left this device. */
+  sameBrowser?(deviceId: string): boolean;
 }
 
 /** How many recent ids each side offers when two devices connect. */
@@ -46,11 +82,14 @@ const HAVE_COUNT = 100;
 const SAVE_DELAY_MS = 20;
 
 export class ClipSync {
-  private history: Clip[] = [];
-  private outbox: Clip[] = [];
+  private history: HeldClip[] = [];
+  private outbox: HeldClip[] = [];
   private readonly holders = new Map<string, Set<string>>();
-  /** Ids deleted here, so history exchange does not bring them back. */
-  private readonly deleted = new Set<string>();
+  /** Ids deleted here or on another device, so nothing brings them back. */
+  private readonly tombstones = new Tombstones();
+  private readonly offers = new Offers();
+  private budget: number;
+  private storageState: StorageView = { unsaved: 0, full: false };
   private readonly sending = new Set<string>();
   /** The write waiting for its moment, shared by every change made meanwhile. */
   private pendingSave:
@@ -60,13 +99,16 @@ export class ClipSync {
   /** Receipts not sent yet, by the device they go to. */
   private readonly unacked = new Map<string, string[]>();
 
-  constructor(private readonly options: SyncOptions) {}
+  constructor(private readonly options: SyncOptions) {
+    this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
+  }
 
   async load(): Promise<void> {
-    const { history, outbox } = await this.options.storage.load();
-    this.history = mergeClips(this.history, history, this.cap);
+    const { history, outbox, deleted } = await this.options.storage.load();
+    this.tombstones.add(deleted);
     this.outbox = outbox;
-    this.history = mergeClips(this.history, outbox, this.cap);
+    this.history = this.merge(history);
+    this.history = this.merge(outbox);
     this.options.onChange();
   }
 
@@ -87,40 +129,58 @@ export class ClipSync {
     });
   }
 
+  offersView(): OfferView[] {
+    return this.offers.view();
+  }
+
+  storageView(): StorageView {
+    return this.storageState;
+  }
+
   async send(text: string): Promise<SendResult> {
     if (text.length === 0) return { ok: false, error: 'There is nothing to send.' };
     if (text.length > MAX_CLIP_CHARS) {
-      const mib = MAX_CLIP_CHARS / (1024 * 1024);
-      return { ok: false, error: `That clip is too large: the limit is ${mib} MiB of text.` };
+      return {
+        ok: false,
+        error: `That clip is too large: the limit is ${mib(MAX_CLIP_CHARS)} of text.`,
+      };
     }
-    const clip: Clip = {
+    if (text.length > this.budget) return { ok: false, error: overBudget(this.budget) };
+    const clip = held({
       id: newClipId(),
       text,
       from: this.options.selfId,
       fromName: this.options.selfName(),
       at: Date.now(),
-    };
+    });
     this.outbox = [...this.outbox, clip];
     // Onto the wire before this device redraws: the others wait for it, this one does not.
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
-    this.history = mergeClips(this.history, [clip], this.cap);
+    this.history = this.merge([clip]);
     this.options.onChange();
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
     return { ok: true, id: clip.id };
   }
 
-  /** A device became reachable: offer what we have and hand over the outbox. */
+  /** A device became reachable: tell it what was deleted, offer what we have, hand over the outbox. */
   onReachable(deviceId: string): void {
+    this.tell(deviceId, 'deleted', this.tombstones.list());
     const ids = recentIds(this.history, HAVE_COUNT);
-    void this.options.link.send(deviceId, { t: 'have', ids }).catch(() => {});
+    const offered = new Set(ids);
+    const large = this.history
+      .filter((clip) => clip.size > AUTO_FETCH_CHARS && offered.has(clip.id))
+      .map(clipInfo);
+    const have: PeerMessage = large.length > 0 ? { t: 'have', ids, large } : { t: 'have', ids };
+    // Lost with the link it went on; the next connection offers again.
+    void this.options.link.send(deviceId, have).catch(() => {});
     for (const clip of this.outbox) void this.deliver(deviceId, clip);
   }
 
   onMessage(from: string, message: PeerMessage): void {
     switch (message.t) {
       case 'have':
-        this.onHave(from, message.ids);
+        this.onHave(from, message.ids, message.large ?? []);
         return;
       case 'want':
         this.onWant(from, message.ids);
@@ -131,23 +191,55 @@ export class ClipSync {
       case 'ack':
         this.onAck(from, message.ids);
         return;
+      case 'deleted':
+        this.onDeleted(from, message.ids);
+        return;
     }
   }
 
-  async deleteClip(id: string): Promise<void> {
-    this.deleted.add(id);
-    this.history = this.history.filter((clip) => clip.id !== id);
-    this.dropFromOutbox([id]);
-    this.options.onChange();
-    await this.save();
+  /** Deleted here and, as they connect, on every device of the room, for good. */
+  deleteClip(id: string): Promise<void> {
+    return this.remove([id]);
   }
 
-  async clear(): Promise<void> {
-    for (const clip of this.history) this.deleted.add(clip.id);
-    this.history = [];
-    this.outbox = [];
+  clear(): Promise<void> {
+    return this.remove([...this.history, ...this.outbox].map((clip) => clip.id));
+  }
+
+  /** Asks a device that holds a large clip for it; null, or why it cannot, in plain words. */
+  async fetch(id: string): Promise<string | null> {
+    const size = this.offers.size(id);
+    if (size === undefined) return 'That clip is no longer offered.';
+    if (size > this.budget) return overBudget(this.budget);
+    const reachable = new Set(this.options.link.reachable());
+    const holder = this.offers.holders(id).find((deviceId) => reachable.has(deviceId));
+    if (!holder) return 'No device that holds this clip is connected now.';
+    this.offers.fetching(id, true);
     this.options.onChange();
-    await this.save();
+    try {
+      await this.options.link.send(holder, { t: 'want', ids: [id] });
+      return null;
+    } catch {
+      this.offers.fetching(id, false);
+      this.options.onChange();
+      return 'The other device could not be asked for that clip. Try again.';
+    }
+  }
+
+  /** The whole text of a clip held here, read from disk when only its start is in memory. */
+  async clipText(id: string): Promise<string | undefined> {
+    const clip = [...this.history, ...this.outbox].find((known) => known.id === id);
+    if (!clip) return undefined;
+    return isWhole(clip) ? clip.text : this.options.storage.text(id);
+  }
+
+  /** The room may take this many characters here from now on; older clips go to fit. */
+  setBudget(chars: number): Promise<void> {
+    this.budget = chars;
+    this.history = withinBudget(this.history, this.outbox, chars);
+    this.forgetEvictedHolders();
+    this.options.onChange();
+    return this.save();
   }
 
   /** Writes a pending change at once (room close). */
@@ -163,13 +255,65 @@ export class ClipSync {
     return this.options.cap ?? 200;
   }
 
-  private onHave(from: string, ids: string[]): void {
+  /** History and outbox merged with clips, then the oldest dropped to fit the budget. */
+  private merge(clips: HeldClip[]): HeldClip[] {
+    // mergeClips returns the very clips it is given, so they are still HeldClips.
+    const merged = mergeClips(this.history, clips, this.cap) as HeldClip[];
+    return withinBudget(merged, this.outbox, this.budget);
+  }
+
+  /** Large clips are offered to the person rather than pulled. */
+  private onHave(from: string, ids: string[], large: ClipInfo[]): void {
     this.hold(from, ids);
     const mine = new Set(this.history.map((clip) => clip.id));
-    const wanted = ids.filter((id) => !mine.has(id) && !this.deleted.has(id));
+    const big = new Map(large.filter((info) => info.size > AUTO_FETCH_CHARS).map((i) => [i.id, i]));
+    const wanted: string[] = [];
+    for (const id of ids) {
+      if (mine.has(id) || this.tombstones.has(id)) continue;
+      const info = big.get(id);
+      if (info) this.offers.add(info, from);
+      else wanted.push(id);
+    }
+    // Lost with the link it went on; the next connection asks again.
     if (wanted.length > 0)
       void this.options.link.send(from, { t: 'want', ids: wanted }).catch(() => {});
     this.options.onChange();
+  }
+
+  private onDeleted(from: string, ids: string[]): void {
+    const added = this.tombstones.add(ids);
+    if (added.length === 0) return;
+    this.forget(added);
+    // Passed on, so devices that cannot reach the one that deleted it hear of it too.
+    for (const deviceId of this.options.link.reachable())
+      if (deviceId !== from) this.tell(deviceId, 'deleted', added);
+    this.options.onChange();
+    void this.save();
+  }
+
+  private async remove(ids: string[]): Promise<void> {
+    const added = this.tombstones.add(ids);
+    this.forget(ids);
+    for (const deviceId of this.options.link.reachable()) this.tell(deviceId, 'deleted', added);
+    this.options.onChange();
+    await this.save();
+  }
+
+  /** Drops clips from everything held about them. */
+  private forget(ids: string[]): void {
+    const gone = new Set(ids);
+    this.history = this.history.filter((clip) => !gone.has(clip.id));
+    this.dropFromOutbox(ids);
+    this.offers.drop(ids);
+    for (const id of ids) this.holders.delete(id);
+  }
+
+  /** Ids in as many messages as they need; one lost goes again at the next connection. */
+  private tell(deviceId: string, t: 'deleted', ids: string[]): void {
+    for (let start = 0; start < ids.length; start += MAX_IDS) {
+      const chunk = ids.slice(start, start + MAX_IDS);
+      void this.options.link.send(deviceId, { t, ids: chunk }).catch(() => {});
+    }
   }
 
   private onWant(from: string, ids: string[]): void {
@@ -182,11 +326,12 @@ export class ClipSync {
 
   private onClip(from: string, clip: Clip): void {
     this.ack(from, clip.id);
-    if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
+    if (this.tombstones.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
       this.hold(from, [clip.id]);
       return;
     }
-    this.history = mergeClips(this.history, [clip], this.cap);
+    this.offers.drop([clip.id]);
+    this.history = this.merge([held(clip)]);
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
@@ -197,7 +342,8 @@ export class ClipSync {
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
-    if (this.dropFromOutbox(ids)) void this.save();
+    // Another tab shares this disk: the clip has not left the device yet.
+    if (!this.options.sameBrowser?.(from) && this.dropFromOutbox(ids)) void this.save();
     this.options.onChange();
   }
 
@@ -223,12 +369,15 @@ export class ClipSync {
   }
 
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */
-  private async deliver(deviceId: string, clip: Clip): Promise<void> {
+  private async deliver(deviceId: string, clip: HeldClip): Promise<void> {
     const key = `${deviceId}\n${clip.id}`;
     if (this.sending.has(key)) return;
     this.sending.add(key);
     try {
-      await this.options.link.send(deviceId, { t: 'clip', clip });
+      const text = isWhole(clip) ? clip.text : await this.options.storage.text(clip.id);
+      // Its whole text is gone from disk: there is nothing to send.
+      if (text === undefined) return;
+      await this.options.link.send(deviceId, { t: 'clip', clip: { ...wireClip(clip), text } });
     } catch {
       // Still in the outbox or history: the next connection delivers it.
     } finally {
@@ -272,16 +421,51 @@ export class ClipSync {
       const started = new Promise<void>((resolve) => {
         start = resolve;
       });
-      const done = started.then(() => {
+      const done = started.then(async () => {
         this.pendingSave = undefined;
-        return this.options.storage.save({ history: this.history, outbox: this.outbox });
+        const clips = {
+          history: this.history,
+          outbox: this.outbox,
+          deleted: this.tombstones.list(),
+        };
+        try {
+          this.saved(await this.options.storage.save(clips, this.budget));
+        } catch (cause) {
+          const error = cause instanceof Error ? cause.message : String(cause);
+          this.saved({ stored: new Set(), unsaved: 0, full: false, error });
+        }
       });
       this.pendingSave = { timer: setTimeout(start, SAVE_DELAY_MS), start, done };
     }
     return this.pendingSave.done;
   }
+
+  /** Shows what the save left undone; large clips now on disk need not stay whole in memory. */
+  private saved(report: SaveReport): void {
+    const { unsaved, full, error } = report;
+    const last = this.storageState;
+    let changed = last.unsaved !== unsaved || last.full !== full || last.error !== error;
+    this.storageState = error === undefined ? { unsaved, full } : { unsaved, full, error };
+    const thinned = (list: HeldClip[]) =>
+      list.map((clip) => {
+        const next = report.stored.has(clip.id) ? thin(clip) : clip;
+        if (next !== clip) changed = true;
+        return next;
+      });
+    this.history = thinned(this.history);
+    this.outbox = thinned(this.outbox);
+    if (changed) this.options.onChange();
+  }
 }
 
 function newClipId(): string {
   return encodeBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+}
+
+function mib(chars: number): string {
+  return `${Math.round((chars / (1024 * 1024)) * 10) / 10} MiB`;
+}
+
+function overBudget(budget: number): string {
+  return `That clip is larger than the space this room may use on this device (${mib(budget)}). You can change it in Settings.`;
 }
