@@ -3,6 +3,7 @@ import { forgetRoomClips, roomClipStorage } from './clip-store';
 import { type HeldClip, held, PREVIEW_CHARS, thin } from './held-clip';
 import { memoryStore, type Store } from './storage';
 import type { SavedClips } from './sync';
+import { smallDisk } from './sync.fixture';
 
 const code = 'AAAAAAAAAAAAAAAAAAAAAA';
 const self = 'device-SELF';
@@ -44,28 +45,6 @@ function watchedStore(): Store & { writes: { puts: string[]; dels: string[] }[];
       return store.write(puts, dels);
     },
   };
-}
-
-/** A disk of `capacity` characters of text that refuses, as browsers do, what does not fit. */
-function smallDisk(capacity: number): Store & { capacity: number } {
-  const store = memoryStore();
-  const used = new Map<string, number>();
-  const disk = {
-    ...store,
-    capacity,
-    write: async (puts: [string, unknown][], dels: string[]) => {
-      const after = new Map(used);
-      for (const key of dels) after.delete(key);
-      for (const [key, value] of puts) after.set(key, JSON.stringify(value).length);
-      const total = [...after.values()].reduce((sum, n) => sum + n, 0);
-      if (total > disk.capacity)
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      await store.write(puts, dels);
-      used.clear();
-      for (const [key, n] of after) used.set(key, n);
-    },
-  };
-  return disk;
 }
 
 describe('a room clip storage', () => {

@@ -1,73 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HeldClip } from './held-clip';
 import type { Clip, PeerMessage } from './protocol';
-import { type ClipStorage, ClipSync, type SavedClips, type SyncLink } from './sync';
-
-function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
-  const storage = {
-    history: [] as HeldClip[],
-    outbox: [] as HeldClip[],
-    deleted: [] as string[],
-    saves: 0,
-    load: async () => ({
-      history: storage.history,
-      outbox: storage.outbox,
-      deleted: storage.deleted,
-    }),
-    save: async ({ history, outbox, deleted }: SavedClips) => {
-      storage.saves++;
-      storage.history = history;
-      storage.outbox = outbox;
-      storage.deleted = deleted;
-      const stored = new Set([...history, ...outbox].map((clip) => clip.id));
-      return { stored, unsaved: 0, full: false };
-    },
-    text: async () => undefined,
-  };
-  return storage;
-}
-
-/** Two or more ClipSyncs wired directly, with a switch for who is reachable. */
-function network() {
-  const nodes = new Map<string, ClipSync>();
-  const online = new Set<string>();
-  const sent: Array<{ from: string; to: string; message: PeerMessage }> = [];
-  const linkFor = (self: string): SyncLink => ({
-    reachable: () => (online.has(self) ? [...online].filter((id) => id !== self) : []),
-    send: async (to, message) => {
-      if (!online.has(self) || !online.has(to)) throw new Error('not connected');
-      sent.push({ from: self, to, message });
-      queueMicrotask(() => nodes.get(to)?.onMessage(self, structuredClone(message)));
-    },
-  });
-  const add = async (id: string, storage = memoryClipStorage()) => {
-    const sync = new ClipSync({
-      selfId: id,
-      selfName: () => `${id} name`,
-      link: linkFor(id),
-      storage,
-      cap: 5,
-      onChange: () => {},
-    });
-    await sync.load();
-    nodes.set(id, sync);
-    return { sync, storage };
-  };
-  /** Brings a device online and tells everyone online that it is reachable. */
-  const connect = (id: string) => {
-    online.add(id);
-    for (const other of online) {
-      if (other === id) continue;
-      nodes.get(other)?.onReachable(id);
-      nodes.get(id)?.onReachable(other);
-    }
-  };
-  return { add, connect, sent };
-}
-
-/** Past the moment a change is written. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
-const texts = (sync: ClipSync) => sync.view().map((clip) => clip.text);
+import { ClipSync } from './sync';
+import { memoryClipStorage, network, settle, texts } from './sync.fixture';
 
 describe('clip sync', () => {
   it('refuses empty and oversized clips with plain words', async () => {
