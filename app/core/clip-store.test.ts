@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forgetRoomClips, roomClipStorage } from './clip-store';
 import { type HeldClip, held, PREVIEW_CHARS, thin } from './held-clip';
+import type { SavedClips } from './saving';
 import { memoryStore, type Store } from './storage';
-import type { SavedClips } from './sync';
 import { smallDisk } from './sync.fixture';
 
 const code = 'AAAAAAAAAAAAAAAAAAAAAA';

@@ -6,8 +6,8 @@
 
 import { type HeldClip, isWhole, thin } from './held-clip';
 import { MAX_CLIP_CHARS, parsePeerMessage } from './protocol';
+import type { ClipStorage, SavedClips, SaveReport } from './saving';
 import { appStore, type Store } from './storage';
-import type { ClipStorage, SavedClips, SaveReport } from './sync';
 
 interface ClipIndex {
   /** Newest first, as ClipSync keeps it. */

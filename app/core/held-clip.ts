@@ -2,7 +2,7 @@
 // only its start in memory and its whole text is read back when needed (copy, send), so
 // neither start-up nor a long session holds every clip's text.
 
-import type { Clip, ClipInfo } from './protocol';
+import { type Clip, type ClipInfo, MAX_CLIP_CHARS } from './protocol';
 
 /** Clips up to this many characters stay whole in memory and in their record. */
 export const WHOLE_CHARS = 16 * 1024;
@@ -64,4 +64,20 @@ export function withinBudget(history: HeldClip[], outbox: HeldClip[], budget: nu
     total -= clip.size;
   }
   return history.filter((clip) => !dropped.has(clip.id));
+}
+
+/** Why a clip of this many characters cannot be sent or kept here, or null. */
+export function refusal(chars: number, budget: number): string | null {
+  if (chars === 0) return 'There is nothing to send.';
+  if (chars > MAX_CLIP_CHARS) {
+    return `That clip is too large: the limit is ${mib(MAX_CLIP_CHARS)} of text.`;
+  }
+  if (chars > budget) {
+    return `That clip is larger than the space this room may use on this device (${mib(budget)}). You can change it in Settings.`;
+  }
+  return null;
+}
+
+export function mib(chars: number): string {
+  return `${Math.round((chars / (1024 * 1024)) * 10) / 10} MiB`;
 }

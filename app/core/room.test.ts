@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type HeldClip, held } from './held-clip';
 import { openRoom } from './room';
-import type { ClipStorage, SavedClips } from './sync';
+import type { ClipStorage, SavedClips } from './saving';
 import type { Transport } from './transport/types';
 
 const saved: HeldClip = held({

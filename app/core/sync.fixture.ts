@@ -2,14 +2,9 @@
 
 import { type HeldClip, isWhole } from './held-clip';
 import type { PeerMessage } from './protocol';
+import type { ClipStorage, SavedClips } from './saving';
 import { memoryStore, type Store } from './storage';
-import {
-  type ClipStorage,
-  ClipSync,
-  type SavedClips,
-  type SyncLink,
-  type SyncOptions,
-} from './sync';
+import { ClipSync, type SyncLink, type SyncOptions } from './sync';
 
 export function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
   /** Whole texts, as a disk keeps them however little of a clip memory holds. */

@@ -2,6 +2,7 @@
 // receipts and deletes. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
+import { Batches, Coalesced } from './batches';
 import {
   AUTO_FETCH_CHARS,
   clipInfo,
@@ -9,52 +10,22 @@ import {
   type HeldClip,
   held,
   isWhole,
+  refusal,
   thin,
   wireClip,
   withinBudget,
 } from './held-clip';
 import { mergeClips, recentIds } from './history';
+import { Holders } from './holders';
 import { Offers, type OfferView } from './offers';
-import { type Clip, type ClipInfo, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
+import { type Clip, type ClipInfo, MAX_IDS, type PeerMessage } from './protocol';
+import type { ClipStorage, SaveReport } from './saving';
 import type { ClipView, SendResult, StorageView } from './session-types';
 import { Tombstones } from './tombstones';
 
 export interface SyncLink {
   reachable(): string[];
   send(deviceId: string, message: PeerMessage): Promise<void>;
-}
-
-export interface SavedClips {
-  /** Newest first. */
-  history: HeldClip[];
-  /** Clips waiting for a first receipt, oldest first. */
-  outbox: HeldClip[];
-  /** Ids of deleted clips, oldest first. */
-  deleted: string[];
-}
-
-/** What a save left on disk. */
-export interface SaveReport {
-  /** Ids of the clips whose records are on disk. */
-  stored: ReadonlySet<string>;
-  /** Clips held here that a reload would not find. */
-  unsaved: number;
-  /** A write was refused for want of space: the device's, or the room's budget. */
-  full: boolean;
-  /** Why another write failed, in the browser's words. */
-  error?: string;
-}
-
-/** Where a room's clips live between visits. */
-export interface ClipStorage {
-  load(): Promise<SavedClips>;
-  /**
-   * Makes the saved clips these, writing only what changed, as far as `budget` characters
-   * and the disk allow; what failed is tried again at the next save.
-   */
-  save(clips: SavedClips, budget: number): Promise<SaveReport>;
-  /** The whole text of a clip whose record holds only its start. */
-  text(id: string): Promise<string | undefined>;
 }
 
 export interface SyncOptions {
@@ -84,7 +55,8 @@ const SAVE_DELAY_MS = 20;
 export class ClipSync {
   private history: HeldClip[] = [];
   private outbox: HeldClip[] = [];
-  private readonly holders = new Map<string, Set<string>>();
+  /** Who holds each clip, from receipts and offers; only for clips in the history. */
+  private readonly holders = new Holders();
   /** Ids deleted here or on another device, so nothing brings them back. */
   private readonly tombstones = new Tombstones();
   private readonly offers = new Offers();
@@ -92,12 +64,16 @@ export class ClipSync {
   private storageState: StorageView = { unsaved: 0, full: false };
   private readonly sending = new Set<string>();
   /** The write waiting for its moment, shared by every change made meanwhile. */
-  private pendingSave:
-    | { timer: ReturnType<typeof setTimeout>; start(): void; done: Promise<void> }
-    | undefined;
+  private readonly saves = new Coalesced(SAVE_DELAY_MS, () => this.saveNow());
   private readonly views = new WeakMap<Clip, ClipView>();
-  /** Receipts not sent yet, by the device they go to. */
-  private readonly unacked = new Map<string, string[]>();
+  /**
+   * Receipts go after the redraw (sending blocks the page a moment), one message per
+   * device for every clip that came meanwhile, such as a whole history exchange.
+   */
+  private readonly receipts = new Batches((deviceId, ids) => {
+    // Lost with the link it went on: the sender delivers the clip again, and it is acknowledged then.
+    void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
+  });
 
   constructor(private readonly options: SyncOptions) {
     this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
@@ -116,7 +92,7 @@ export class ClipSync {
   view(): ClipView[] {
     const pending = new Set(this.outbox.map((clip) => clip.id));
     return this.history.map((clip) => {
-      const holders = [...(this.holders.get(clip.id) ?? [])].filter((id) => id !== clip.from);
+      const holders = this.holders.of(clip.id).filter((id) => id !== clip.from);
       const last = this.views.get(clip);
       const same =
         last?.pending === pending.has(clip.id) &&
@@ -138,14 +114,8 @@ export class ClipSync {
   }
 
   async send(text: string): Promise<SendResult> {
-    if (text.length === 0) return { ok: false, error: 'There is nothing to send.' };
-    if (text.length > MAX_CLIP_CHARS) {
-      return {
-        ok: false,
-        error: `That clip is too large: the limit is ${mib(MAX_CLIP_CHARS)} of text.`,
-      };
-    }
-    if (text.length > this.budget) return { ok: false, error: overBudget(this.budget) };
+    const refused = refusal(text.length, this.budget);
+    if (refused) return { ok: false, error: refused };
     const clip = held({
       id: newClipId(),
       text,
@@ -210,7 +180,7 @@ export class ClipSync {
   async fetch(id: string): Promise<string | null> {
     const size = this.offers.size(id);
     if (size === undefined) return 'That clip is no longer offered.';
-    if (size > this.budget) return overBudget(this.budget);
+    if (size > this.budget) return refusal(size, this.budget);
     const reachable = new Set(this.options.link.reachable());
     const holder = this.offers.holders(id).find((deviceId) => reachable.has(deviceId));
     if (!holder) return 'No device that holds this clip is connected now.';
@@ -243,12 +213,8 @@ export class ClipSync {
   }
 
   /** Writes a pending change at once (room close). */
-  async flush(): Promise<void> {
-    const pending = this.pendingSave;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    pending.start();
-    await pending.done;
+  flush(): Promise<void> {
+    return this.saves.flush();
   }
 
   private get cap(): number {
@@ -305,7 +271,7 @@ export class ClipSync {
     this.history = this.history.filter((clip) => !gone.has(clip.id));
     this.dropFromOutbox(ids);
     this.offers.drop(ids);
-    for (const id of ids) this.holders.delete(id);
+    this.holders.drop(ids);
   }
 
   /** Ids in as many messages as they need; one lost goes again at the next connection. */
@@ -325,7 +291,7 @@ export class ClipSync {
   }
 
   private onClip(from: string, clip: Clip): void {
-    this.ack(from, clip.id);
+    this.receipts.add(from, clip.id);
     if (this.tombstones.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
       this.hold(from, [clip.id]);
       return;
@@ -347,27 +313,6 @@ export class ClipSync {
     this.options.onChange();
   }
 
-  /**
-   * Receipts go after the redraw (sending blocks the page a moment), one message per
-   * device for every clip that came meanwhile, such as a whole history exchange.
-   */
-  private ack(deviceId: string, id: string): void {
-    const ids = this.unacked.get(deviceId);
-    if (ids) {
-      ids.push(id);
-      return;
-    }
-    this.unacked.set(deviceId, [id]);
-    setTimeout(() => {
-      const batch = this.unacked.get(deviceId) ?? [];
-      this.unacked.delete(deviceId);
-      for (let start = 0; start < batch.length; start += MAX_IDS) {
-        const ids = batch.slice(start, start + MAX_IDS);
-        void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
-      }
-    }, 0);
-  }
-
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */
   private async deliver(deviceId: string, clip: HeldClip): Promise<void> {
     const key = `${deviceId}\n${clip.id}`;
@@ -385,24 +330,12 @@ export class ClipSync {
     }
   }
 
-  /** Receipts are kept for clips in the history only, so a peer's lists cannot grow memory. */
   private hold(deviceId: string, ids: string[]): void {
-    const known = new Set(this.history.map((clip) => clip.id));
-    for (const id of ids) {
-      if (!known.has(id)) continue;
-      let set = this.holders.get(id);
-      if (!set) {
-        set = new Set();
-        this.holders.set(id, set);
-      }
-      set.add(deviceId);
-    }
+    this.holders.add(deviceId, ids, this.history);
   }
 
   private forgetEvictedHolders(): void {
-    if (this.holders.size <= this.history.length) return;
-    const known = new Set(this.history.map((clip) => clip.id));
-    for (const id of this.holders.keys()) if (!known.has(id)) this.holders.delete(id);
+    this.holders.keepOnly(this.history);
   }
 
   /** True when the outbox changed. */
@@ -416,28 +349,17 @@ export class ClipSync {
 
   /** Resolves once the clips as they are now, or later, are on disk. */
   private save(): Promise<void> {
-    if (!this.pendingSave) {
-      let start = (): void => {};
-      const started = new Promise<void>((resolve) => {
-        start = resolve;
-      });
-      const done = started.then(async () => {
-        this.pendingSave = undefined;
-        const clips = {
-          history: this.history,
-          outbox: this.outbox,
-          deleted: this.tombstones.list(),
-        };
-        try {
-          this.saved(await this.options.storage.save(clips, this.budget));
-        } catch (cause) {
-          const error = cause instanceof Error ? cause.message : String(cause);
-          this.saved({ stored: new Set(), unsaved: 0, full: false, error });
-        }
-      });
-      this.pendingSave = { timer: setTimeout(start, SAVE_DELAY_MS), start, done };
+    return this.saves.request();
+  }
+
+  private async saveNow(): Promise<void> {
+    const clips = { history: this.history, outbox: this.outbox, deleted: this.tombstones.list() };
+    try {
+      this.saved(await this.options.storage.save(clips, this.budget));
+    } catch (cause) {
+      const error = cause instanceof Error ? cause.message : String(cause);
+      this.saved({ stored: new Set(), unsaved: 0, full: false, error });
     }
-    return this.pendingSave.done;
   }
 
   /** Shows what the save left undone; large clips now on disk need not stay whole in memory. */
@@ -460,12 +382,4 @@ export class ClipSync {
 
 function newClipId(): string {
   return encodeBase64Url(crypto.getRandomValues(new Uint8Array(12)));
-}
-
-function mib(chars: number): string {
-  return `${Math.round((chars / (1024 * 1024)) * 10) / 10} MiB`;
-}
-
-function overBudget(budget: number): string {
-  return `That clip is larger than the space this room may use on this device (${mib(budget)}). You can change it in Settings.`;
 }
