@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { roomClipStorage } from './clip-store';
 import { type HeldClip, held } from './held-clip';
 import {
+  browserDeviceIds,
   forgetRoom,
   listRooms,
   loadDeviceIdentity,
@@ -124,6 +125,7 @@ describe('settings', () => {
       relayUrl: 'https://relay.example',
       iceServers: [{ urls: 'stun:stun.example:3478' }],
       forceRelay: true,
+      roomSpaceMiB: 5,
     };
     await saveSettings(settings, store);
     expect(await loadSettings(store)).toEqual(settings);
@@ -133,10 +135,29 @@ describe('settings', () => {
     const store = memoryStore();
     await store.set('settings', { autoCopy: 'yes', relayUrl: 5, iceServers: 'x' });
     expect(await loadSettings(store)).toEqual({ autoCopy: false });
+    for (const roomSpaceMiB of [0, 1.5, '5', 1e9, Number.NaN]) {
+      await store.set('settings', { autoCopy: true, roomSpaceMiB });
+      expect(await loadSettings(store)).toEqual({ autoCopy: true });
+    }
   });
 });
 
 describe('identity slots', () => {
+  it("list this browser's devices, one per slot used", async () => {
+    const store = memoryStore();
+    try {
+      const ids: string[] = [];
+      for (const slot of [0, 2]) {
+        setIdentitySlot(slot);
+        ids.push((await loadDeviceIdentity('Laptop', store)).id);
+      }
+      await store.set('device/3', { id: 'not valid' });
+      expect(await browserDeviceIds(store)).toEqual(ids);
+    } finally {
+      setIdentitySlot(0);
+    }
+  });
+
   it('gives each tab slot its own identity, and slot 0 stays the browser identity', async () => {
     const store = memoryStore();
     try {
