@@ -262,7 +262,10 @@ export class ClipSync {
     this.forget(ids);
     for (const deviceId of this.options.link.reachable()) this.tell(deviceId, 'deleted', added);
     this.options.onChange();
-    await this.save();
+    // Written at once, not after the usual moment: a page closed right after must keep it.
+    const saved = this.save();
+    await this.flush();
+    await saved;
   }
 
   /** Drops clips from everything held about them. */
