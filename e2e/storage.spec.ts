@@ -102,3 +102,31 @@ test('a device out of space says how many clips were not saved, and saves them o
   expect(shown.map((text) => text.slice(0, 4))).toEqual(['3333', '2222']);
   await expect(a.page.locator('[data-testid="clip"][data-pending="true"]')).toHaveCount(2);
 });
+
+test('a late joiner is offered a large clip rather than pulling it, and fetches it whole with a tap', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(90_000);
+  const { devices: pair, link } = await startRoom(devices, relay.url, ['A', 'B']);
+  const [a, b] = pair as [Device, Device];
+  const large = `${'L'.repeat(2 * 1024 * 1024)}.`;
+  await sendClip(a, large);
+  await expect(b.page.locator('[data-testid="clip"]')).toHaveCount(1, { timeout: 20_000 });
+  await sendAndAwait(a, 'a small one', [b]);
+
+  const late = await devices.launch('late');
+  await openLink(late, link);
+  const offer = late.page.getByTestId('offer');
+  await expect(offer).toHaveText(/^Large clip \(2 MiB\) from .+Fetch$/);
+  await expect.poll(() => clipTexts(late.page)).toEqual(['a small one']);
+
+  await offer.getByRole('button', { name: /^Fetch/ }).click();
+  await expect(offer).toHaveCount(0, { timeout: 20_000 });
+  await expect(late.page.locator('[data-testid="clip"]')).toHaveCount(2);
+  await late.page
+    .locator('[data-testid="clip"]', { hasText: 'LLLL' })
+    .getByRole('button', { name: /^Copy clip/ })
+    .click();
+  await expect.poll(() => late.page.evaluate(() => navigator.clipboard.readText())).toBe(large);
+});
