@@ -126,7 +126,10 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
 
   let siblings = new Set<string>();
   const readSiblings = async (): Promise<void> => {
-    if (options.browserDevices) siblings = new Set(await options.browserDevices());
+    if (!options.browserDevices) return;
+    // Unread, the tabs known before stay known; one not yet known counts as another device,
+    // so its receipt empties the outbox: a clip waits less, and nothing is lost.
+    siblings = new Set(await options.browserDevices().catch(() => [...siblings]));
   };
   const sync: ClipSync = new ClipSync({
     selfId: identity.id,
