@@ -1,81 +1,166 @@
-// A room's history and outbox on disk, one record per clip, so a change writes only what
-// changed: a clip once when it arrives, and a small index of ids each time.
+// A room's history, outbox and deleted ids on disk, as one device (tab) keeps them: each
+// device writes under its own name, so two tabs of a browser never overwrite each other.
+// Each clip is a record of its own, written once; a large clip's record holds its start and
+// its whole text is a second record, read only when needed. A write that fails is tried
+// again at the next save, and the index lists only what is really on disk.
 
-import { type Clip, parsePeerMessage } from './protocol';
+import { type HeldClip, isWhole, thin } from './held-clip';
+import { MAX_CLIP_CHARS, parsePeerMessage } from './protocol';
+import type { ClipStorage, SavedClips, SaveReport } from './saving';
 import { appStore, type Store } from './storage';
-import type { ClipStorage, SavedClips } from './sync';
 
 interface ClipIndex {
   /** Newest first, as ClipSync keeps it. */
   history: string[];
   /** Oldest first, the order to send in. */
   outbox: string[];
+  /** Ids of deleted clips, oldest first. */
+  deleted: string[];
 }
 
-const indexKey = (code: string) => `clips/${code}`;
-const clipPrefix = (code: string) => `clip/${code}/`;
-const clipKey = (code: string, id: string) => `${clipPrefix(code)}${id}`;
-// Earlier versions kept each list whole under one key; read once, then replaced.
-const legacyKeys = (code: string) => [`history/${code}`, `outbox/${code}`];
+// Earlier versions kept one index per room for every tab: read once, then replaced.
+const sharedIndexKey = (code: string) => `clips/${code}`;
+const sharedClipKey = (code: string, id: string) => `clip/${code}/${id}`;
+// Older still: each list whole under one key.
+const listKeys = (code: string) => [`history/${code}`, `outbox/${code}`];
 
-/** A room's clips as ClipSync keeps them. */
-export function roomClipStorage(code: string, store: Store = appStore()): ClipStorage {
-  /** Ids whose record is on disk once the writes issued so far land. */
-  let stored = new Set<string>();
-  let legacy = false;
+/** A room's clips as the device `selfId` keeps them. */
+export function roomClipStorage(
+  code: string,
+  selfId: string,
+  store: Store = appStore(),
+): ClipStorage {
+  const indexKey = `clips/${code}/${selfId}`;
+  const recordPrefix = `clip/${code}/${selfId}/`;
+  const textPrefix = `text/${code}/${selfId}/`;
+  const clipKeys = (id: string) => [`${recordPrefix}${id}`, `${textPrefix}${id}`];
+  /** Size of each clip whose records are on disk. */
+  const stored = new Map<string, number>();
+  /** Ids the index on disk lists: what a reload finds. */
+  let listed = new Set<string>();
+  let legacy: string[] = [];
+  let queue = Promise.resolve();
+
+  async function writeClip(clip: HeldClip, dels: string[] = []): Promise<void> {
+    const [record, text] = clipKeys(clip.id) as [string, string];
+    const puts: [string, unknown][] = [[record, thin(clip)]];
+    if (thin(clip) !== clip) puts.push([text, clip.text]);
+    await store.write(puts, dels);
+    stored.set(clip.id, clip.size);
+  }
+
+  async function saveNow({ history, outbox, deleted }: SavedClips, budget: number) {
+    const kept = new Map<string, HeldClip>();
+    // The outbox goes first: those clips are on no other device.
+    for (const clip of [...outbox, ...history]) if (!kept.has(clip.id)) kept.set(clip.id, clip);
+    const report: SaveReport = { stored: new Set(), unsaved: 0, full: false };
+    const fail = (cause: unknown) => {
+      if (isQuotaError(cause)) report.full = true;
+      else report.error ??= cause instanceof Error ? cause.message : String(cause);
+    };
+    // Space is freed before anything is written.
+    const gone = [...stored.keys()].filter((id) => !kept.has(id));
+    if (gone.length > 0) {
+      await store.write([], gone.flatMap(clipKeys)).then(() => {
+        for (const id of gone) stored.delete(id);
+      }, fail);
+    }
+    let used = 0;
+    for (const size of stored.values()) used += size;
+    for (const clip of kept.values()) {
+      if (stored.has(clip.id)) continue;
+      if (!isWhole(clip)) continue;
+      if (used + clip.size > budget) {
+        report.full = true;
+        continue;
+      }
+      await writeClip(clip).then(() => {
+        used += clip.size;
+      }, fail);
+    }
+    const onDisk = (list: HeldClip[]) => list.map((clip) => clip.id).filter((id) => stored.has(id));
+    const index: ClipIndex = { history: onDisk(history), outbox: onDisk(outbox), deleted };
+    await store.write([[indexKey, index]], legacy).then(() => {
+      listed = new Set([...index.history, ...index.outbox]);
+      legacy = [];
+    }, fail);
+    for (const id of kept.keys()) if (!listed.has(id)) report.unsaved++;
+    report.stored = new Set(stored.keys());
+    return report;
+  }
+
+  async function load(): Promise<SavedClips> {
+    const index = readIndex(await store.get<unknown>(indexKey));
+    if (!index) return adopt();
+    const ids = [...new Set([...index.history, ...index.outbox])];
+    const records = await store.getMany(ids.map((id) => `${recordPrefix}${id}`));
+    const byId = new Map<string, HeldClip>();
+    for (const record of records) {
+      const clip = readHeld(record);
+      if (clip) byId.set(clip.id, clip);
+    }
+    for (const clip of byId.values()) stored.set(clip.id, clip.size);
+    listed = new Set(byId.keys());
+    // Records a failed or interrupted save left unlisted are deleted by the next save.
+    for (const key of await store.keys()) {
+      const prefix = [recordPrefix, textPrefix].find((p) => key.startsWith(p));
+      const id = prefix && key.slice(prefix.length);
+      if (id && !stored.has(id)) stored.set(id, 0);
+    }
+    const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
+    return { history: pick(index.history), outbox: pick(index.outbox), deleted: index.deleted };
+  }
+
+  /** Takes over what an earlier version kept for every tab, one clip at a time. */
+  async function adopt(): Promise<SavedClips> {
+    const shared = readIndex(await store.get<unknown>(sharedIndexKey(code)));
+    legacy = [sharedIndexKey(code), ...listKeys(code)];
+    if (!shared) {
+      const [history, outbox] = (await store.getMany(listKeys(code))).map(readClips);
+      return { history: history ?? [], outbox: outbox ?? [], deleted: [] };
+    }
+    const byId = new Map<string, HeldClip>();
+    for (const id of new Set([...shared.history, ...shared.outbox])) {
+      const clip = readHeld(await store.get<unknown>(sharedClipKey(code, id)));
+      if (!clip) continue;
+      // Moved in one step. A failure leaves it where it was, whole in memory: the next
+      // save writes it, or says it could not.
+      await writeClip(clip, [sharedClipKey(code, id)]).catch(() => undefined);
+      byId.set(id, stored.has(id) ? thin(clip) : clip);
+    }
+    const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
+    return { history: pick(shared.history), outbox: pick(shared.outbox), deleted: [] };
+  }
 
   return {
-    async load() {
-      const index = readIndex(await store.get<unknown>(indexKey(code)));
-      if (!index) {
-        const [history, outbox] = (await store.getMany(legacyKeys(code))).map(readClips);
-        legacy = true;
-        return { history: history ?? [], outbox: outbox ?? [] };
-      }
-      const ids = [...new Set([...index.history, ...index.outbox])];
-      const records = await store.getMany(ids.map((id) => clipKey(code, id)));
-      const byId = new Map<string, Clip>();
-      for (const record of records) {
-        const clip = readClip(record);
-        if (clip) byId.set(clip.id, clip);
-      }
-      stored = new Set(byId.keys());
-      const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
-      return { history: pick(index.history), outbox: pick(index.outbox) };
+    load,
+    save(clips, budget) {
+      // One save at a time, so each sees what the last one left on disk.
+      const done = queue.then(() => saveNow(clips, budget));
+      // Its caller hears of a failure through `done`; the next save runs either way.
+      queue = done.then(
+        () => undefined,
+        () => undefined,
+      );
+      return done;
     },
-
-    save({ history, outbox }: SavedClips) {
-      const kept = new Map<string, Clip>();
-      for (const clip of [...history, ...outbox]) kept.set(clip.id, clip);
-      const puts: [string, unknown][] = [];
-      for (const [id, clip] of kept) if (!stored.has(id)) puts.push([clipKey(code, id), clip]);
-      const dels = [...stored].filter((id) => !kept.has(id)).map((id) => clipKey(code, id));
-      if (legacy) dels.push(...legacyKeys(code));
-      const index: ClipIndex = {
-        history: history.map((clip) => clip.id),
-        outbox: outbox.map((clip) => clip.id),
-      };
-      puts.push([indexKey(code), index]);
-      stored = new Set(kept.keys());
-      legacy = false;
-      return store.write(puts, dels).catch((error: unknown) => {
-        // Nothing of it landed: the next save writes every record again. Records it
-        // meant to delete stay behind, unlisted, until the room is forgotten.
-        stored = new Set();
-        throw error;
-      });
+    async text(id) {
+      const text = await store.get<unknown>(`${textPrefix}${id}`);
+      return typeof text === 'string' && text.length <= MAX_CLIP_CHARS ? text : undefined;
     },
   };
 }
 
-/** Deletes a room's clips, index and records, including any left unlisted. */
+/** Deletes a room's clips, as every device of this browser kept them, and older versions. */
 export async function forgetRoomClips(code: string, store: Store = appStore()): Promise<void> {
-  const prefix = clipPrefix(code);
-  const records = (await store.keys()).filter((key) => key.startsWith(prefix));
-  const index = readIndex(await store.get<unknown>(indexKey(code)));
-  const listed = index ? [...index.history, ...index.outbox].map((id) => clipKey(code, id)) : [];
-  const all = [...new Set([...records, ...listed])];
-  await store.write([], [indexKey(code), ...legacyKeys(code), ...all]);
+  const prefixes = [`clip/${code}/`, `text/${code}/`, `clips/${code}/`];
+  const keys = (await store.keys()).filter((key) => prefixes.some((p) => key.startsWith(p)));
+  await store.write([], [...keys, sharedIndexKey(code), ...listKeys(code)]);
+}
+
+/** Browsers name a write refused for want of space so; tests throw a DOMException alike. */
+export function isQuotaError(cause: unknown): boolean {
+  return (cause as { name?: unknown } | null)?.name === 'QuotaExceededError';
 }
 
 function readIndex(saved: unknown): ClipIndex | null {
@@ -84,15 +169,19 @@ function readIndex(saved: unknown): ClipIndex | null {
     Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : null;
   const history = ids(index?.history);
   const outbox = ids(index?.outbox);
-  return history && outbox ? { history, outbox } : null;
+  return history && outbox ? { history, outbox, deleted: ids(index?.deleted) ?? [] } : null;
 }
 
-function readClips(saved: unknown): Clip[] {
-  return Array.isArray(saved) ? saved.flatMap((value) => readClip(value) ?? []) : [];
+function readClips(saved: unknown): HeldClip[] {
+  return Array.isArray(saved) ? saved.flatMap((value) => readHeld(value) ?? []) : [];
 }
 
-/** Checked, since an older version of the app may have written it. */
-function readClip(saved: unknown): Clip | null {
+/** Checked, since an older version of the app may have written it; `size` came later. */
+function readHeld(saved: unknown): HeldClip | null {
   const message = parsePeerMessage({ t: 'clip', clip: saved });
-  return message?.t === 'clip' ? message.clip : null;
+  if (message?.t !== 'clip') return null;
+  const { clip } = message;
+  const size = (saved as { size?: unknown }).size ?? clip.text.length;
+  const fits = Number.isSafeInteger(size) && (size as number) >= clip.text.length;
+  return fits && (size as number) <= MAX_CLIP_CHARS ? { ...clip, size: size as number } : null;
 }

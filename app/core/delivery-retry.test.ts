@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RETRY_BASE_MS, RETRY_CAP_MS, retryDelay } from './delivery-retry';
 import type { Clip, PeerMessage } from './protocol';
-import { ClipSync, type SavedClips } from './sync';
+import type { SavedClips } from './saving';
+import { ClipSync } from './sync';
 import { PublishError } from './transport/types';
 
 afterEach(() => {
@@ -33,7 +34,7 @@ function refusingLink() {
     tries: 0,
     delivered: [] as Clip[],
   };
-  const saved: SavedClips = { history: [], outbox: [] };
+  const saved: SavedClips = { history: [], outbox: [], deleted: [] };
   const sync = new ClipSync({
     selfId: 'device-aaaa',
     selfName: () => 'A',
@@ -50,7 +51,10 @@ function refusingLink() {
       load: async () => saved,
       save: async (clips) => {
         Object.assign(saved, clips);
+        const stored = new Set([...clips.history, ...clips.outbox].map((clip) => clip.id));
+        return { stored, unsaved: 0, full: false };
       },
+      text: async () => undefined,
     },
     onChange: () => {},
   });

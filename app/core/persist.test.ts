@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { roomClipStorage } from './clip-store';
+import { type HeldClip, held } from './held-clip';
 import { DEVICE_SECRET_PATTERN, relayKey } from './keys';
 import {
+  browserDeviceIds,
   forgetRoom,
   listRooms,
   loadDeviceIdentity,
@@ -12,18 +14,18 @@ import {
   saveSettings,
   setIdentitySlot,
 } from './persist';
-import type { Clip } from './protocol';
 import { memoryStore } from './storage';
 
 const code = 'AAAAAAAAAAAAAAAAAAAAAA';
-const clip = (id: string, at = 1): Clip => ({
-  id: `clip-${id.padStart(4, '0')}`,
-  text: `text ${id}`,
-  from: 'device-AAAA',
-  fromName: 'Phone',
-  at,
-  stamp: at,
-});
+const clip = (id: string, at = 1): HeldClip =>
+  held({
+    id: `clip-${id.padStart(4, '0')}`,
+    text: `text ${id}`,
+    from: 'device-AAAA',
+    fromName: 'Phone',
+    at,
+    stamp: at,
+  });
 
 describe('device identity', () => {
   it('is created once and then loaded, name included', async () => {
@@ -127,11 +129,22 @@ describe('rooms', () => {
     const store = memoryStore();
     const other = 'BBBBBBBBBBBBBBBBBBBBBB';
     await rememberRoom({ code, name: 'Home' }, store);
-    await roomClipStorage(code, store).save({ history: [clip('1')], outbox: [clip('2')] });
-    await roomClipStorage(other, store).save({ history: [clip('3')], outbox: [] });
+    const save = (room: string, self: string, history: HeldClip[], outbox: HeldClip[] = []) =>
+      roomClipStorage(room, self, store).save({ history, outbox, deleted: [] }, 1e6);
+    await save(code, 'device-AAAA', [clip('1')], [clip('2')]);
+    await save(code, 'device-BBBB', [clip('4')]);
+    await save(other, 'device-AAAA', [clip('3')]);
     await forgetRoom(code, store);
-    expect(await roomClipStorage(code, store).load()).toEqual({ history: [], outbox: [] });
-    expect((await roomClipStorage(other, store).load()).history).toEqual([clip('3')]);
+    for (const self of ['device-AAAA', 'device-BBBB']) {
+      expect(await roomClipStorage(code, self, store).load()).toEqual({
+        history: [],
+        outbox: [],
+        deleted: [],
+      });
+    }
+    expect((await roomClipStorage(other, 'device-AAAA', store).load()).history).toEqual([
+      clip('3'),
+    ]);
     expect((await store.keys()).filter((key) => key.includes(code))).toEqual([]);
   });
 });
@@ -145,6 +158,7 @@ describe('settings', () => {
       relayUrl: 'https://relay.example',
       iceServers: [{ urls: 'stun:stun.example:3478' }],
       forceRelay: true,
+      roomSpaceMiB: 5,
     };
     await saveSettings(settings, store);
     expect(await loadSettings(store)).toEqual(settings);
@@ -154,10 +168,29 @@ describe('settings', () => {
     const store = memoryStore();
     await store.set('settings', { autoCopy: 'yes', relayUrl: 5, iceServers: 'x' });
     expect(await loadSettings(store)).toEqual({ autoCopy: false });
+    for (const roomSpaceMiB of [0, 1.5, '5', 1e9, Number.NaN]) {
+      await store.set('settings', { autoCopy: true, roomSpaceMiB });
+      expect(await loadSettings(store)).toEqual({ autoCopy: true });
+    }
   });
 });
 
 describe('identity slots', () => {
+  it("list this browser's devices, one per slot used", async () => {
+    const store = memoryStore();
+    try {
+      const ids: string[] = [];
+      for (const slot of [0, 2]) {
+        setIdentitySlot(slot);
+        ids.push((await loadDeviceIdentity('Laptop', store)).id);
+      }
+      await store.set('device/3', { id: 'not valid' });
+      expect(await browserDeviceIds(store)).toEqual(ids);
+    } finally {
+      setIdentitySlot(0);
+    }
+  });
+
   it('gives each tab slot its own identity, and slot 0 stays the browser identity', async () => {
     const store = memoryStore();
     try {

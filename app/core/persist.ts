@@ -13,6 +13,7 @@ import {
 } from './keys';
 import { MAX_NAME_CHARS } from './protocol';
 import { appStore, type Store } from './storage';
+import { MAX_SLOTS } from './tab-slot';
 
 export interface DeviceRecord extends DeviceIdentity {
   name: string;
@@ -33,6 +34,17 @@ export interface Settings {
   iceServers?: RTCIceServer[];
   /** No direct links: everything through the sealed relay fallback. */
   forceRelay?: boolean;
+  /** The space each room's clips may take on this device, in MiB; 64 when unset. */
+  roomSpaceMiB?: number;
+}
+
+export const MIN_ROOM_SPACE_MIB = 1;
+export const MAX_ROOM_SPACE_MIB = 4096;
+export const DEFAULT_ROOM_SPACE_MIB = 64;
+
+/** The characters each room's clips may take on this device (a character counted as a byte). */
+export function roomBudget(settings: Settings): number {
+  return (settings.roomSpaceMiB ?? DEFAULT_ROOM_SPACE_MIB) * 1024 * 1024;
 }
 
 export const DEFAULT_SETTINGS: Settings = { autoCopy: false };
@@ -43,7 +55,8 @@ let identitySlot = 0;
 export function setIdentitySlot(slot: number): void {
   identitySlot = slot;
 }
-const deviceKey = () => (identitySlot === 0 ? DEVICE_KEY : `${DEVICE_KEY}/${identitySlot}`);
+const slotKey = (slot: number) => (slot === 0 ? DEVICE_KEY : `${DEVICE_KEY}/${slot}`);
+const deviceKey = () => slotKey(identitySlot);
 const ROOMS_KEY = 'rooms';
 const SETTINGS_KEY = 'settings';
 
@@ -96,6 +109,13 @@ export function saveDeviceName(name: string, store = appStore()): Promise<Device
   });
 }
 
+/** Ids of every device of this browser: one per tab slot that has been used. */
+export async function browserDeviceIds(store = appStore()): Promise<string[]> {
+  const keys = Array.from({ length: MAX_SLOTS }, (_, slot) => slotKey(slot));
+  const saved = (await store.getMany(keys)) as (Partial<DeviceRecord> | undefined)[];
+  return saved.flatMap((device) => (isDevice(device) ? [device.id] : []));
+}
+
 /** Rooms, most recently used first. */
 export async function listRooms(store = appStore()): Promise<RoomRecord[]> {
   const saved = await store.get<unknown>(ROOMS_KEY);
@@ -144,6 +164,10 @@ export async function loadSettings(store = appStore()): Promise<Settings> {
   if (typeof saved?.relayUrl === 'string') settings.relayUrl = saved.relayUrl;
   if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers;
   if (typeof saved?.forceRelay === 'boolean') settings.forceRelay = saved.forceRelay;
+  const space = saved?.roomSpaceMiB;
+  if (typeof space === 'number' && Number.isInteger(space)) {
+    if (space >= MIN_ROOM_SPACE_MIB && space <= MAX_ROOM_SPACE_MIB) settings.roomSpaceMiB = space;
+  }
   return settings;
 }
 

@@ -24,6 +24,7 @@ const clip: Clip = {
   at: 1_700_000_000_000,
   stamp: 1_700_000_000_000,
 };
+const info = { id: clip.id, from: id, fromName: 'Phone', at: 1, size: 2_000_000 };
 const candidate = {
   candidate: 'candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host',
   sdpMid: '0',
@@ -55,8 +56,11 @@ const goodMessages: PeerMessage[] = [
     t: 'have',
     ids: Array.from({ length: MAX_IDS }, (_, i) => `clip-${String(i).padStart(4, '0')}`),
   },
+  { t: 'have', ids: ['clip-0001'], large: [{ ...info, size: MAX_CLIP_CHARS }] },
   { t: 'want', ids: ['clip-0001', 'clip-0002'] },
   { t: 'ack', ids: ['clip-0001'] },
+  { t: 'deleted', ids: ['clip-0001'] },
+  { t: 'deleted', ids: Array.from({ length: MAX_IDS }, (_, i) => `clip-${i}-xxxx`) },
   { t: 'clip', clip },
   { t: 'part', id: 'frame-001', n: 0, of: 1, data: '' },
   { t: 'part', id: 'frame-001', n: MAX_PARTS - 1, of: MAX_PARTS, data: 'x'.repeat(MAX_PART_CHARS) },
@@ -152,6 +156,23 @@ describe('parsePeerMessage', () => {
     ['too many ids', { t: 'have', ids: Array.from({ length: MAX_IDS + 1 }, () => 'clip-0001') }],
     ['a bad id among good ones', { t: 'want', ids: ['clip-0001', 'x'] }],
     ['ids as an object', { t: 'ack', ids: { 0: 'clip-0001', length: 1 } }],
+    [
+      'too many deleted ids',
+      { t: 'deleted', ids: Array.from({ length: MAX_IDS + 1 }, () => 'clip-0001') },
+    ],
+    ['a bad deleted id', { t: 'deleted', ids: ['clip-0001', '../x'] }],
+    ['a have with large as an object', { t: 'have', ids: [], large: { 0: info, length: 1 } }],
+    [
+      'a have with too many large clips',
+      { t: 'have', ids: [], large: Array(MAX_IDS + 1).fill(info) },
+    ],
+    [
+      'a large clip past the size limit',
+      { t: 'have', ids: [], large: [{ ...info, size: MAX_CLIP_CHARS + 1 }] },
+    ],
+    ['a large clip of fractional size', { t: 'have', ids: [], large: [{ ...info, size: 1.5 }] }],
+    ['a large clip with a bad sender', { t: 'have', ids: [], large: [{ ...info, from: 'x' }] }],
+    ['a large clip with time NaN', { t: 'have', ids: [], large: [{ ...info, at: Number.NaN }] }],
     ['a clip too long', { t: 'clip', clip: { ...clip, text: 'x'.repeat(MAX_CLIP_CHARS + 1) } }],
     ['a clip without text', { t: 'clip', clip: { ...clip, text: undefined } }],
     ['a clip with time as a string', { t: 'clip', clip: { ...clip, at: '1700000000000' } }],

@@ -23,6 +23,16 @@ export interface Clip {
   stamp: number;
 }
 
+/** What a device tells of a clip it holds but does not send unasked: enough to show it. */
+export interface ClipInfo {
+  id: string;
+  from: string;
+  fromName: string;
+  at: number;
+  /** Characters in its text. */
+  size: number;
+}
+
 export type SessionDescription = { type: 'offer' | 'answer'; sdp: string };
 export type Candidate = {
   candidate: string;
@@ -43,13 +53,18 @@ export type Signal =
 export type PeerMessage =
   /** `binary`: this device reads binary pieces (binary-pieces.ts) on a direct link. */
   | { t: 'hello'; v: number; name: string; binary?: true }
-  /** Ids of my most recent clips, newest first. */
-  | { t: 'have'; ids: string[] }
+  /**
+   * Ids of my most recent clips, newest first. `large` describes those too large to be
+   * pulled unasked: the other device shows them and asks for one when the person wants it.
+   */
+  | { t: 'have'; ids: string[]; large?: ClipInfo[] }
   /** Ids I lack from your `have`. */
   | { t: 'want'; ids: string[] }
   | { t: 'clip'; clip: Clip }
   /** Receipt: I hold these clips. */
   | { t: 'ack'; ids: string[] }
+  /** These clips were deleted: every device deletes them and never takes them back. */
+  | { t: 'deleted'; ids: string[] }
   /** One piece of a frame too big to send whole; `of` pieces make the frame. */
   | { t: 'part'; id: string; n: number; of: number; data: string };
 
@@ -150,8 +165,10 @@ function readPeerMessage(value: unknown): PeerMessage | null {
       return field(value, 'binary') === true ? { t, v, name, binary: true } : { t, v, name };
     }
     case 'have':
+      return readHave(value);
     case 'want':
-    case 'ack': {
+    case 'ack':
+    case 'deleted': {
       const ids = readIds(field(value, 'ids'));
       return ids ? { t, ids } : null;
     }
@@ -204,6 +221,33 @@ function readClip(value: unknown): Clip | null {
   const order = stamp === undefined ? Math.floor(time) : stamp;
   if (!isIndex(order, MAX_STAMP)) return null;
   return { id, text, from, fromName, at: time, stamp: order };
+}
+
+function readHave(value: Fields): PeerMessage | null {
+  const ids = readIds(field(value, 'ids'));
+  const large = field(value, 'large');
+  if (!ids) return null;
+  if (large === undefined) return { t: 'have', ids };
+  if (!Array.isArray(large) || large.length > MAX_IDS) return null;
+  const infos: ClipInfo[] = [];
+  for (const entry of large) {
+    const info = readClipInfo(entry);
+    if (!info) return null;
+    infos.push(info);
+  }
+  return { t: 'have', ids, large: infos };
+}
+
+function readClipInfo(value: unknown): ClipInfo | null {
+  if (!isRecord(value)) return null;
+  const id = field(value, 'id');
+  const from = field(value, 'from');
+  const fromName = field(value, 'fromName');
+  const at = field(value, 'at');
+  const size = field(value, 'size');
+  if (!isId(id) || !isId(from) || !isName(fromName) || !isIndex(size, MAX_CLIP_CHARS)) return null;
+  if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return null;
+  return { id, from, fromName, at, size };
 }
 
 function readPart(value: Fields): PartMessage | null {

@@ -1,18 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
+import { type HeldClip, held } from './held-clip';
 import { relayKey } from './keys';
-import type { Clip } from './protocol';
 import { openRoom } from './room';
-import type { ClipStorage, SavedClips } from './sync';
+import type { ClipStorage, SavedClips } from './saving';
 import type { Transport, TransportOptions } from './transport/types';
 
-const saved: Clip = {
+const saved: HeldClip = held({
   id: 'clip-0001',
   text: 'from last time',
   from: 'device-AAAAAAAAAAAAAAAA',
   fromName: 'Laptop',
   at: 1,
   stamp: 1,
-};
+});
 
 /** Storage whose history comes off the disk only when released. */
 function slowStorage(): ClipStorage & { release(): void } {
@@ -24,9 +24,18 @@ function slowStorage(): ClipStorage & { release(): void } {
     release,
     load: async (): Promise<SavedClips> => {
       await ready;
-      return { history: [saved], outbox: [] };
+      return { history: [saved], outbox: [], deleted: [] };
     },
-    save: async () => {},
+    save: async () => ({ stored: new Set(), unsaved: 0, full: false }),
+    text: async () => undefined,
+  };
+}
+
+function emptyStorage(): ClipStorage {
+  return {
+    load: async () => ({ history: [], outbox: [], deleted: [] }),
+    save: async () => ({ stored: new Set(), unsaved: 0, full: false }),
+    text: async () => undefined,
   };
 }
 
@@ -102,7 +111,7 @@ describe('redraws', () => {
       relayUrl: 'http://relay.invalid',
       identity,
       transport: quietTransport,
-      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+      storage: emptyStorage(),
     });
     try {
       const texts = () => room.state.get().history.map((clip) => clip.text);
@@ -131,7 +140,7 @@ describe('redraws', () => {
       relayUrl: 'http://relay.invalid',
       identity,
       transport: quietTransport,
-      storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+      storage: emptyStorage(),
     });
     try {
       const texts = () => room.state.get().history.map((clip) => clip.text);
@@ -170,7 +179,11 @@ describe('relay keys', () => {
         relayUrl,
         identity,
         transport,
-        storage: { load: async () => ({ history: [], outbox: [] }), save: async () => {} },
+        storage: {
+          load: async () => ({ history: [], outbox: [], deleted: [] }),
+          save: async () => ({ stored: new Set<string>(), unsaved: 0, full: false }),
+          text: async () => undefined,
+        },
       });
       room.close();
     }

@@ -6,11 +6,12 @@ import { type DeviceIdentity, deriveRoomKeys, relayKey } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
 import type { Clip } from './protocol';
+import type { ClipStorage } from './saving';
 import { localSealMemory, type SealMemory } from './seal-memory';
 import { Sealer } from './sealed';
 import type { RoomSession, RoomState, TransferView } from './session-types';
 import { createStore } from './store';
-import { type ClipStorage, ClipSync } from './sync';
+import { ClipSync } from './sync';
 import { createBroadcastTransport } from './transport/broadcast';
 import { combineTransports } from './transport/multi';
 import { createRelayTransport } from './transport/sse';
@@ -44,6 +45,10 @@ export interface OpenRoomOptions {
   storage?: ClipStorage;
   /** Where sealing counters and replay state outlive the page; default localStorage. */
   sealMemory?: SealMemory;
+  /** Characters this room's clips may take on this device. */
+  budget?: number;
+  /** Ids of this browser's devices (its tabs), read again as devices connect. */
+  browserDevices?(): Promise<string[]>;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -73,6 +78,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     newerVersion: false,
     dropped: 0,
     undelivered: { waiting: 0, refused: 0 },
+    offers: [],
+    storage: { unsaved: 0, full: false },
   });
   const transfers = new Map<string, TransferView>();
   let shownAt = Number.NEGATIVE_INFINITY;
@@ -100,6 +107,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       newerVersion: health.newerVersion,
       dropped: health.dropped + sync.refused,
       undelivered: sync.undelivered(),
+      offers: sync.offersView(),
+      storage: sync.storageView(),
     });
   };
   const changed = (gapMs = REDRAW_MS): void => {
@@ -124,6 +133,13 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     else changed();
   };
 
+  let siblings = new Set<string>();
+  const readSiblings = async (): Promise<void> => {
+    if (!options.browserDevices) return;
+    // Unread, the tabs known before stay known; one not yet known counts as another device,
+    // so its receipt empties the outbox: a clip waits less, and nothing is lost.
+    siblings = new Set(await options.browserDevices().catch(() => [...siblings]));
+  };
   const sync: ClipSync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
@@ -132,13 +148,15 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       send: (id, message) =>
         mesh ? mesh.send(id, message) : Promise.reject(new Error('not ready')),
     },
-    storage: options.storage ?? roomClipStorage(code),
+    storage: options.storage ?? roomClipStorage(code, identity.id),
+    budget: options.budget,
+    sameBrowser: (id) => siblings.has(id),
     onChange: onSyncChange,
     onReceived: options.onReceived,
   });
   // The relay subscription does not wait for the history to come off the disk: what
   // arrives meanwhile reaches sync once it has loaded, in order.
-  const loaded = sync.load();
+  const loaded = Promise.all([sync.load(), readSiblings()]);
   mesh = new Mesh({
     selfId: identity.id,
     selfName: identity.name,
@@ -154,7 +172,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     maxPeers: options.maxPeers,
     partTimeoutMs: options.partTimeoutMs,
     onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
-    onReachable: (deviceId) => void loaded.then(() => sync.onReachable(deviceId)),
+    // A tab opened since is known by the time it connects.
+    onReachable: (deviceId) =>
+      void loaded.then(readSiblings).then(() => sync.onReachable(deviceId)),
     onTransfer: (transfer) => {
       const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
       if (transfer.done >= transfer.total) {
@@ -191,6 +211,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     deleteClip: (id) => sync.deleteClip(id),
     clearHistory: () => sync.clear(),
+    clipText: (id) => sync.clipText(id),
+    fetchClip: (id) => sync.fetch(id),
+    setBudget: (chars) => sync.setBudget(chars),
     rename(name) {
       identity.name = name;
       mesh?.setName(name);

@@ -1,6 +1,7 @@
 // What the ui sees of an open room. The session (room.ts) implements it.
 
-import type { Clip } from './protocol';
+import type { HeldClip } from './held-clip';
+import type { OfferView } from './offers';
 import type { Store } from './store';
 import type { TransportStatus } from './transport/types';
 
@@ -15,7 +16,8 @@ export interface DeviceView {
   lastSeen: number;
 }
 
-export interface ClipView extends Clip {
+/** A clip as the ui sees it: `text` is only its start when `size` is larger. */
+export interface ClipView extends HeldClip {
   /** Device ids known to hold this clip (delivery receipts), excluding its sender. */
   holders: string[];
   /** Waiting in the outbox: no device has acknowledged it yet. */
@@ -41,6 +43,18 @@ export interface Undelivered {
   detail?: string;
 }
 
+/** How saving the room's clips on this device goes. */
+export interface StorageView {
+  /** Clips shown here that a reload would not find. */
+  unsaved: number;
+  /** Writes were refused for want of space: the device's, or the room's budget. */
+  full: boolean;
+  /** Why another write failed, in the browser's words. */
+  error?: string;
+}
+
+export type { OfferView };
+
 export interface RoomState {
   relay: TransportStatus;
   /** Plain words from the relay when it refused us or is unreachable. */
@@ -56,6 +70,9 @@ export interface RoomState {
   /** Malformed messages dropped so far (from peers and the transport). */
   dropped: number;
   undelivered: Undelivered;
+  /** Large clips other devices hold, fetched when the person asks. */
+  offers: OfferView[];
+  storage: StorageView;
 }
 
 export type SendResult = { ok: true; id: string } | { ok: false; error: string };
@@ -65,8 +82,15 @@ export interface RoomSession {
   readonly code: string;
   readonly state: Store<RoomState>;
   send(text: string): Promise<SendResult>;
+  /** Deleted on every device of the room, for good. */
   deleteClip(id: string): Promise<void>;
   clearHistory(): Promise<void>;
+  /** The whole text of a clip, which may have to be read from disk. */
+  clipText(id: string): Promise<string | undefined>;
+  /** Asks for an offered large clip; null, or why not in plain words. */
+  fetchClip(id: string): Promise<string | null>;
+  /** How many characters this room's clips may take on this device. */
+  setBudget(chars: number): Promise<void>;
   /** Tells the other devices this device's new name. */
   rename(name: string): void;
   close(): void;

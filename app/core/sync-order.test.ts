@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { roomClipStorage } from './clip-store';
 import { FUTURE_BOUND_MS } from './clock';
+import { held } from './held-clip';
 import { type Clip, MAX_STAMP, MAX_TIME, type PeerMessage } from './protocol';
 import { memoryStore } from './storage';
 import { ClipSync } from './sync';
-import { memoryClipStorage, network, settle, texts } from './sync-fixture';
+import { memoryClipStorage, network, settle, texts } from './sync.fixture';
 
 const NOW = Date.UTC(2026, 11, 1, 9);
 const YEAR = 365.25 * 24 * 60 * 60 * 1000;
@@ -108,7 +109,7 @@ describe('clips ordered by causal stamp', () => {
 
   it('takes in saved clips, stamped or from before stamps, and stamps after them', async () => {
     const storage = memoryClipStorage();
-    storage.history = [peerClip(1, NOW + YEAR)];
+    storage.history = [held(peerClip(1, NOW + YEAR))];
     const sync = new ClipSync({
       selfId: 'device-bbbb',
       selfName: () => 'B',
@@ -146,7 +147,7 @@ describe('clips saved by a version before stamps', () => {
       selfId: 'device-bbbb',
       selfName: () => 'B',
       link: { reachable: () => [], send: async () => {} },
-      storage: roomClipStorage(code, store),
+      storage: roomClipStorage(code, 'device-bbbb', store),
       onChange: () => {},
     });
     await sync.load();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clip, PeerMessage } from './protocol';
 import { ClipSync } from './sync';
-import { memoryClipStorage, network, settle, texts } from './sync-fixture';
+import { memoryClipStorage, network, settle, texts } from './sync.fixture';
 
 describe('clip sync', () => {
   it('refuses empty and oversized clips with plain words', async () => {

@@ -1,31 +1,34 @@
-// Clip sync: sending, receiving, history exchange between peers, the outbox
-// and delivery receipts. It talks to peers only through a SyncLink (the mesh).
+// Clip sync: sending, receiving, history exchange between peers, the outbox, delivery
+// receipts and deletes. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
+import { Batches, Coalesced } from './batches';
 import { HybridClock } from './clock';
 import { DeliveryRetries } from './delivery-retry';
+import {
+  AUTO_FETCH_CHARS,
+  clipInfo,
+  DEFAULT_BUDGET_CHARS,
+  type HeldClip,
+  held,
+  isWhole,
+  refusal,
+  thin,
+  wireClip,
+  withinBudget,
+} from './held-clip';
 import { mergeClips, recentIds } from './history';
-import { type Clip, MAX_CLIP_CHARS, MAX_IDS, type PeerMessage } from './protocol';
-import type { ClipView, SendResult, Undelivered } from './session-types';
+import { Holders } from './holders';
+import { Offers, type OfferView } from './offers';
+import { type Clip, type ClipInfo, MAX_IDS, type PeerMessage } from './protocol';
+import type { ClipStorage, SaveReport } from './saving';
+import type { ClipView, SendResult, StorageView, Undelivered } from './session-types';
+import { Tombstones } from './tombstones';
 import { PublishError } from './transport/types';
 
 export interface SyncLink {
   reachable(): string[];
   send(deviceId: string, message: PeerMessage): Promise<void>;
-}
-
-export interface SavedClips {
-  /** Newest first. */
-  history: Clip[];
-  /** Clips waiting for a first receipt, oldest first. */
-  outbox: Clip[];
-}
-
-/** Where a room's clips live between visits. */
-export interface ClipStorage {
-  load(): Promise<SavedClips>;
-  /** Makes the saved clips these; the storage writes only what changed. */
-  save(clips: SavedClips): Promise<void>;
 }
 
 export interface SyncOptions {
@@ -37,6 +40,10 @@ export interface SyncOptions {
   onChange(): void;
   /** A clip from another device arrived (for auto-copy). */
   onReceived?(clip: Clip): void;
+  /** Characters the room's clips may take on this device. */
+  budget?: number;
+  /** Another tab of this browser: its receipt does not mean a clip has left this device. */
+  sameBrowser?(deviceId: string): boolean;
 }
 
 /** How many recent ids each side offers when two devices connect. */
@@ -49,27 +56,37 @@ const HAVE_COUNT = 100;
 const SAVE_DELAY_MS = 20;
 
 export class ClipSync {
-  private history: Clip[] = [];
-  private outbox: Clip[] = [];
-  private readonly holders = new Map<string, Set<string>>();
-  /** Ids deleted here, so history exchange does not bring them back. */
-  private readonly deleted = new Set<string>();
+  private history: HeldClip[] = [];
+  private outbox: HeldClip[] = [];
+  /** Who holds each clip, from receipts and offers; only for clips in the history. */
+  private readonly holders = new Holders();
+  /** Ids deleted here or on another device, so nothing brings them back. */
+  private readonly tombstones = new Tombstones();
+  private readonly offers = new Offers();
+  private budget: number;
+  private storageState: StorageView = { unsaved: 0, full: false };
   private readonly sending = new Set<string>();
   /** The write waiting for its moment, shared by every change made meanwhile. */
-  private pendingSave:
-    | { timer: ReturnType<typeof setTimeout>; start(): void; done: Promise<void> }
-    | undefined;
+  private readonly saves = new Coalesced(SAVE_DELAY_MS, () => this.saveNow());
   private readonly views = new WeakMap<Clip, ClipView>();
-  /** Receipts not sent yet, by the device they go to. */
-  private readonly unacked = new Map<string, string[]>();
   private readonly clock = new HybridClock();
   private refusedCount = 0;
   /** Clips the link refused, each waiting to be tried again. */
   private readonly retries = new DeliveryRetries();
   private sendRefusals = 0;
   private refusedDetail: string | undefined;
+  /**
+   * Receipts go after the redraw (sending blocks the page a moment), one message per
+   * device for every clip that came meanwhile, such as a whole history exchange.
+   */
+  private readonly receipts = new Batches((deviceId, ids) => {
+    // Lost with the link it went on: the sender delivers the clip again, and it is acknowledged then.
+    void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
+  });
 
-  constructor(private readonly options: SyncOptions) {}
+  constructor(private readonly options: SyncOptions) {
+    this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
+  }
 
   /** Clips refused as stamped beyond this device's horizon (clock.ts). */
   get refused(): number {
@@ -77,11 +94,12 @@ export class ClipSync {
   }
 
   async load(): Promise<void> {
-    const { history, outbox } = await this.options.storage.load();
+    const { history, outbox, deleted } = await this.options.storage.load();
+    this.tombstones.add(deleted);
     // Saved clips beyond the horizon stay shown, but do not move the clock.
     for (const clip of [...history, ...outbox]) this.clock.see(clip.stamp);
     this.outbox = outbox;
-    this.merge([...history, ...outbox]);
+    this.history = this.merge([...history, ...outbox]);
     this.options.onChange();
   }
 
@@ -89,7 +107,7 @@ export class ClipSync {
   view(): ClipView[] {
     const pending = new Set(this.outbox.map((clip) => clip.id));
     return this.history.map((clip) => {
-      const holders = [...(this.holders.get(clip.id) ?? [])].filter((id) => id !== clip.from);
+      const holders = this.holders.of(clip.id).filter((id) => id !== clip.from);
       const last = this.views.get(clip);
       const same =
         last?.pending === pending.has(clip.id) &&
@@ -102,42 +120,54 @@ export class ClipSync {
     });
   }
 
+  offersView(): OfferView[] {
+    return this.offers.view();
+  }
+
+  storageView(): StorageView {
+    return this.storageState;
+  }
+
   async send(text: string): Promise<SendResult> {
-    if (text.length === 0) return { ok: false, error: 'There is nothing to send.' };
-    if (text.length > MAX_CLIP_CHARS) {
-      const mib = MAX_CLIP_CHARS / (1024 * 1024);
-      return { ok: false, error: `That clip is too large: the limit is ${mib} MiB of text.` };
-    }
+    const refused = refusal(text.length, this.budget);
+    if (refused) return { ok: false, error: refused };
     const { stamp, at } = this.clock.next();
-    const clip: Clip = {
+    const clip = held({
       id: newClipId(),
       text,
       from: this.options.selfId,
       fromName: this.options.selfName(),
       at,
       stamp,
-    };
+    });
     this.outbox = [...this.outbox, clip];
     // Onto the wire before this device redraws: the others wait for it, this one does not.
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
-    this.merge([clip]);
+    this.history = this.merge([clip]);
     this.options.onChange();
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
     return { ok: true, id: clip.id };
   }
 
-  /** A device became reachable: offer what we have and hand over the outbox. */
+  /** A device became reachable: tell it what was deleted, offer what we have, hand over the outbox. */
   onReachable(deviceId: string): void {
+    this.tell(deviceId, 'deleted', this.tombstones.list());
     const ids = recentIds(this.history, HAVE_COUNT);
-    void this.options.link.send(deviceId, { t: 'have', ids }).catch(() => {});
+    const offered = new Set(ids);
+    const large = this.history
+      .filter((clip) => clip.size > AUTO_FETCH_CHARS && offered.has(clip.id))
+      .map(clipInfo);
+    const have: PeerMessage = large.length > 0 ? { t: 'have', ids, large } : { t: 'have', ids };
+    // Lost with the link it went on; the next connection offers again.
+    void this.options.link.send(deviceId, have).catch(() => {});
     for (const clip of this.outbox) void this.deliver(deviceId, clip);
   }
 
   onMessage(from: string, message: PeerMessage): void {
     switch (message.t) {
       case 'have':
-        this.onHave(from, message.ids);
+        this.onHave(from, message.ids, message.large ?? []);
         return;
       case 'want':
         this.onWant(from, message.ids);
@@ -148,23 +178,55 @@ export class ClipSync {
       case 'ack':
         this.onAck(from, message.ids);
         return;
+      case 'deleted':
+        this.onDeleted(from, message.ids);
+        return;
     }
   }
 
-  async deleteClip(id: string): Promise<void> {
-    this.deleted.add(id);
-    this.history = this.history.filter((clip) => clip.id !== id);
-    this.dropFromOutbox([id]);
-    this.options.onChange();
-    await this.save();
+  /** Deleted here and, as they connect, on every device of the room, for good. */
+  deleteClip(id: string): Promise<void> {
+    return this.remove([id]);
   }
 
-  async clear(): Promise<void> {
-    for (const clip of this.history) this.deleted.add(clip.id);
-    this.history = [];
-    this.outbox = [];
+  clear(): Promise<void> {
+    return this.remove([...this.history, ...this.outbox].map((clip) => clip.id));
+  }
+
+  /** Asks a device that holds a large clip for it; null, or why it cannot, in plain words. */
+  async fetch(id: string): Promise<string | null> {
+    const size = this.offers.size(id);
+    if (size === undefined) return 'That clip is no longer offered.';
+    if (size > this.budget) return refusal(size, this.budget);
+    const reachable = new Set(this.options.link.reachable());
+    const holder = this.offers.holders(id).find((deviceId) => reachable.has(deviceId));
+    if (!holder) return 'No device that holds this clip is connected now.';
+    this.offers.fetching(id, true);
     this.options.onChange();
-    await this.save();
+    try {
+      await this.options.link.send(holder, { t: 'want', ids: [id] });
+      return null;
+    } catch {
+      this.offers.fetching(id, false);
+      this.options.onChange();
+      return 'The other device could not be asked for that clip. Try again.';
+    }
+  }
+
+  /** The whole text of a clip held here, read from disk when only its start is in memory. */
+  async clipText(id: string): Promise<string | undefined> {
+    const clip = [...this.history, ...this.outbox].find((known) => known.id === id);
+    if (!clip) return undefined;
+    return isWhole(clip) ? clip.text : this.options.storage.text(id);
+  }
+
+  /** The room may take this many characters here from now on; older clips go to fit. */
+  setBudget(chars: number): Promise<void> {
+    this.budget = chars;
+    this.history = withinBudget(this.history, this.outbox, chars);
+    this.forgetEvictedHolders();
+    this.options.onChange();
+    return this.save();
   }
 
   /** Clips refused on their way to a device and waiting for another try. */
@@ -183,31 +245,80 @@ export class ClipSync {
   }
 
   /** Writes a pending change at once (room close). */
-  async flush(): Promise<void> {
-    const pending = this.pendingSave;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    pending.start();
-    await pending.done;
+  flush(): Promise<void> {
+    return this.saves.flush();
   }
 
   private get cap(): number {
     return this.options.cap ?? 200;
   }
 
-  /** Clips waiting to be delivered from here are never cut: they would vanish unsent. */
-  private merge(incoming: Clip[]): void {
+  /**
+   * History and outbox merged with clips, then the oldest dropped to fit the budget. Clips
+   * waiting to be delivered from here are never cut: they would vanish unsent.
+   */
+  private merge(clips: HeldClip[]): HeldClip[] {
     const waiting = new Set(this.outbox.map((clip) => clip.id));
-    this.history = mergeClips(this.history, incoming, this.cap, waiting);
+    // mergeClips returns the very clips it is given, so they are still HeldClips.
+    const merged = mergeClips(this.history, clips, this.cap, waiting) as HeldClip[];
+    return withinBudget(merged, this.outbox, this.budget);
   }
 
-  private onHave(from: string, ids: string[]): void {
+  /** Large clips are offered to the person rather than pulled. */
+  private onHave(from: string, ids: string[], large: ClipInfo[]): void {
     this.hold(from, ids);
     const mine = new Set(this.history.map((clip) => clip.id));
-    const wanted = ids.filter((id) => !mine.has(id) && !this.deleted.has(id));
+    const big = new Map(large.filter((info) => info.size > AUTO_FETCH_CHARS).map((i) => [i.id, i]));
+    const wanted: string[] = [];
+    for (const id of ids) {
+      if (mine.has(id) || this.tombstones.has(id)) continue;
+      const info = big.get(id);
+      if (info) this.offers.add(info, from);
+      else wanted.push(id);
+    }
+    // Lost with the link it went on; the next connection asks again.
     if (wanted.length > 0)
       void this.options.link.send(from, { t: 'want', ids: wanted }).catch(() => {});
     this.options.onChange();
+  }
+
+  private onDeleted(from: string, ids: string[]): void {
+    const added = this.tombstones.add(ids);
+    if (added.length === 0) return;
+    this.forget(added);
+    // Passed on, so devices that cannot reach the one that deleted it hear of it too.
+    for (const deviceId of this.options.link.reachable())
+      if (deviceId !== from) this.tell(deviceId, 'deleted', added);
+    this.options.onChange();
+    void this.save();
+  }
+
+  private async remove(ids: string[]): Promise<void> {
+    const added = this.tombstones.add(ids);
+    this.forget(ids);
+    for (const deviceId of this.options.link.reachable()) this.tell(deviceId, 'deleted', added);
+    this.options.onChange();
+    // Written at once, not after the usual moment: a page closed right after must keep it.
+    const saved = this.save();
+    await this.flush();
+    await saved;
+  }
+
+  /** Drops clips from everything held about them. */
+  private forget(ids: string[]): void {
+    const gone = new Set(ids);
+    this.history = this.history.filter((clip) => !gone.has(clip.id));
+    this.dropFromOutbox(ids);
+    this.offers.drop(ids);
+    this.holders.drop(ids);
+  }
+
+  /** Ids in as many messages as they need; one lost goes again at the next connection. */
+  private tell(deviceId: string, t: 'deleted', ids: string[]): void {
+    for (let start = 0; start < ids.length; start += MAX_IDS) {
+      const chunk = ids.slice(start, start + MAX_IDS);
+      void this.options.link.send(deviceId, { t, ids: chunk }).catch(() => {});
+    }
   }
 
   private onWant(from: string, ids: string[]): void {
@@ -219,8 +330,8 @@ export class ClipSync {
   }
 
   private onClip(from: string, clip: Clip): void {
-    if (this.deleted.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
-      this.ack(from, clip.id);
+    if (this.tombstones.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
+      this.receipts.add(from, clip.id);
       this.hold(from, [clip.id]);
       return;
     }
@@ -230,10 +341,11 @@ export class ClipSync {
       this.options.onChange();
       return;
     }
-    this.merge([clip]);
-    // Older than every clip kept (its sender had not seen them): cut at once, so not kept.
+    this.offers.drop([clip.id]);
+    this.history = this.merge([held(clip)]);
+    // Older than every clip kept (its sender had not seen them), or past the budget: not kept.
     if (!this.history.some((known) => known.id === clip.id)) return;
-    this.ack(from, clip.id);
+    this.receipts.add(from, clip.id);
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
@@ -245,44 +357,27 @@ export class ClipSync {
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
     for (const id of ids) this.retries.cancel(`${from}\n${id}`);
-    if (this.dropFromOutbox(ids)) {
+    // Another tab shares this disk: the clip has not left the device yet.
+    if (!this.options.sameBrowser?.(from) && this.dropFromOutbox(ids)) {
       // Clips no longer waiting may be cut now, so the cap holds again.
-      this.merge([]);
+      this.history = this.merge([]);
       this.forgetEvictedHolders();
       void this.save();
     }
     this.options.onChange();
   }
 
-  /**
-   * Receipts go after the redraw (sending blocks the page a moment), one message per
-   * device for every clip that came meanwhile, such as a whole history exchange.
-   */
-  private ack(deviceId: string, id: string): void {
-    const ids = this.unacked.get(deviceId);
-    if (ids) {
-      ids.push(id);
-      return;
-    }
-    this.unacked.set(deviceId, [id]);
-    setTimeout(() => {
-      const batch = this.unacked.get(deviceId) ?? [];
-      this.unacked.delete(deviceId);
-      for (let start = 0; start < batch.length; start += MAX_IDS) {
-        const ids = batch.slice(start, start + MAX_IDS);
-        void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
-      }
-    }, 0);
-  }
-
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */
-  private async deliver(deviceId: string, clip: Clip, attempt = 0): Promise<void> {
+  private async deliver(deviceId: string, clip: HeldClip, attempt = 0): Promise<void> {
     const key = `${deviceId}\n${clip.id}`;
     if (this.sending.has(key)) return;
     this.retries.cancel(key);
     this.sending.add(key);
     try {
-      await this.options.link.send(deviceId, { t: 'clip', clip });
+      const text = isWhole(clip) ? clip.text : await this.options.storage.text(clip.id);
+      // Its whole text is gone from disk: there is nothing to send.
+      if (text === undefined) return;
+      await this.options.link.send(deviceId, { t: 'clip', clip: { ...wireClip(clip), text } });
     } catch (error) {
       this.refusedOnce(deviceId, clip, attempt, error);
     } finally {
@@ -294,7 +389,7 @@ export class ClipSync {
    * A send the link refused (the relay said no, or was away) is tried again with backoff
    * until a receipt comes or the device goes; one that comes back is sent to on connecting.
    */
-  private refusedOnce(deviceId: string, clip: Clip, attempt: number, error: unknown): void {
+  private refusedOnce(deviceId: string, clip: HeldClip, attempt: number, error: unknown): void {
     this.sendRefusals += 1;
     this.refusedDetail = error instanceof Error ? error.message : String(error);
     if (this.awaitsReceipt(deviceId, clip.id)) {
@@ -310,29 +405,17 @@ export class ClipSync {
   private awaitsReceipt(deviceId: string, id: string): boolean {
     return (
       this.options.link.reachable().includes(deviceId) &&
-      !this.holders.get(id)?.has(deviceId) &&
+      !this.holders.of(id).includes(deviceId) &&
       [this.outbox, this.history].some((clips) => clips.some((clip) => clip.id === id))
     );
   }
 
-  /** Receipts are kept for clips in the history only, so a peer's lists cannot grow memory. */
   private hold(deviceId: string, ids: string[]): void {
-    const known = new Set(this.history.map((clip) => clip.id));
-    for (const id of ids) {
-      if (!known.has(id)) continue;
-      let set = this.holders.get(id);
-      if (!set) {
-        set = new Set();
-        this.holders.set(id, set);
-      }
-      set.add(deviceId);
-    }
+    this.holders.add(deviceId, ids, this.history);
   }
 
   private forgetEvictedHolders(): void {
-    if (this.holders.size <= this.history.length) return;
-    const known = new Set(this.history.map((clip) => clip.id));
-    for (const id of this.holders.keys()) if (!known.has(id)) this.holders.delete(id);
+    this.holders.keepOnly(this.history);
   }
 
   /** True when the outbox changed. */
@@ -346,18 +429,34 @@ export class ClipSync {
 
   /** Resolves once the clips as they are now, or later, are on disk. */
   private save(): Promise<void> {
-    if (!this.pendingSave) {
-      let start = (): void => {};
-      const started = new Promise<void>((resolve) => {
-        start = resolve;
-      });
-      const done = started.then(() => {
-        this.pendingSave = undefined;
-        return this.options.storage.save({ history: this.history, outbox: this.outbox });
-      });
-      this.pendingSave = { timer: setTimeout(start, SAVE_DELAY_MS), start, done };
+    return this.saves.request();
+  }
+
+  private async saveNow(): Promise<void> {
+    const clips = { history: this.history, outbox: this.outbox, deleted: this.tombstones.list() };
+    try {
+      this.saved(await this.options.storage.save(clips, this.budget));
+    } catch (cause) {
+      const error = cause instanceof Error ? cause.message : String(cause);
+      this.saved({ stored: new Set(), unsaved: 0, full: false, error });
     }
-    return this.pendingSave.done;
+  }
+
+  /** Shows what the save left undone; large clips now on disk need not stay whole in memory. */
+  private saved(report: SaveReport): void {
+    const { unsaved, full, error } = report;
+    const last = this.storageState;
+    let changed = last.unsaved !== unsaved || last.full !== full || last.error !== error;
+    this.storageState = error === undefined ? { unsaved, full } : { unsaved, full, error };
+    const thinned = (list: HeldClip[]) =>
+      list.map((clip) => {
+        const next = report.stored.has(clip.id) ? thin(clip) : clip;
+        if (next !== clip) changed = true;
+        return next;
+      });
+    this.history = thinned(this.history);
+    this.outbox = thinned(this.outbox);
+    if (changed) this.options.onChange();
   }
 }
 

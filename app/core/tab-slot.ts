@@ -2,7 +2,7 @@
 // holds for its whole life, so two tabs are two devices (they can sync with each
 // other over BroadcastChannel) rather than one device taking the other's place.
 
-const MAX_SLOTS = 8;
+export const MAX_SLOTS = 8;
 
 export async function claimTabSlot(
   locks: LockManager | null = globalThis.navigator?.locks ?? null,

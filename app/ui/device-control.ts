@@ -4,6 +4,7 @@ import type { Settings } from '../core/persist';
 import {
   loadDeviceIdentity,
   loadSettings,
+  roomBudget,
   saveDeviceName,
   saveSettings,
   setIdentitySlot,
@@ -53,6 +54,7 @@ export async function updateSettings(change: Partial<Settings>): Promise<void> {
   } catch (cause) {
     notice.value = `Settings work for now but could not be saved: ${errorText(cause)}`;
   }
+  if (next.roomSpaceMiB !== current.roomSpaceMiB) await session.value?.setBudget(roomBudget(next));
   const reconnect = next.relayUrl !== current.relayUrl || next.forceRelay !== current.forceRelay;
   if (reconnect && room.value) await reopenRoom(room.value.code);
 }

@@ -8,7 +8,14 @@ import {
   parseLocationHash,
   roomCode,
 } from '../core/link';
-import { forgetRoom, listRooms, rememberRoom, renameRoom } from '../core/persist';
+import {
+  browserDeviceIds,
+  forgetRoom,
+  listRooms,
+  rememberRoom,
+  renameRoom,
+  roomBudget,
+} from '../core/persist';
 import { shared } from '../pwa/share';
 import { autoCopy } from './auto-copy';
 import { errorText } from './lib/error-text';
@@ -121,6 +128,8 @@ export async function showRoom(
       forceRelay: testHooks.forceRelay || current.forceRelay,
       relayRoomId: testHooks.relayRoomId,
       partTimeoutMs: testHooks.partTimeoutMs,
+      budget: roomBudget(current),
+      browserDevices: () => browserDeviceIds(),
       onReceived: autoCopy,
       onConnecting: show,
     });

@@ -7,7 +7,16 @@ import { memo } from '../lib/memo';
 import { senderTime } from '../lib/sender-time';
 import { COPY_FAILED, useCopy } from '../lib/use-copy';
 import { Receipt } from '../receipt';
+import { session } from '../state';
 import styles from './clip-item.module.css';
+
+export const UNREADABLE = 'The whole text of this clip could not be read from this device.';
+
+/** The whole text: in memory for most clips, read from disk for a large one. */
+export async function wholeText(clip: ClipView): Promise<string | undefined> {
+  if (clip.text.length === clip.size) return clip.text;
+  return session.value?.clipText(clip.id);
+}
 
 interface ClipItemProps {
   clip: ClipView;
@@ -27,11 +36,19 @@ export const ClipItem = memo(function ClipItem({
   onDelete,
 }: ClipItemProps) {
   const [copyState, copy] = useCopy();
-  const showAll = useSignal(false);
+  /** The whole text once the person asked to see it all. */
+  const all = useSignal<string | null>(null);
+  const unreadable = useSignal(false);
   const preview = clipPreview(clip.text);
-  const cut = preview.truncated && !showAll.value;
-  const shown = cut ? preview.text : clip.text;
   const time = senderTime(clip.at, now);
+  const cut = (preview.truncated || clip.size > clip.text.length) && all.value === null;
+  const shown = all.value ?? preview.text;
+  async function read(use: (text: string) => unknown): Promise<void> {
+    // A failed read is shown as the clip being unreadable.
+    const text = await wholeText(clip).catch(() => undefined);
+    unreadable.value = text === undefined;
+    if (text !== undefined) await use(text);
+  }
 
   return (
     <li
@@ -44,8 +61,8 @@ export const ClipItem = memo(function ClipItem({
         {shown}
       </pre>
       {cut && (
-        <button type="button" class="link" onClick={() => (showAll.value = true)}>
-          Show all ({preview.total.toLocaleString()} characters)
+        <button type="button" class="link" onClick={() => void read((text) => (all.value = text))}>
+          Show all ({clip.size.toLocaleString()} characters)
         </button>
       )}
       <div class={styles.meta}>
@@ -66,7 +83,7 @@ export const ClipItem = memo(function ClipItem({
             type="button"
             class="primary"
             aria-label={`Copy clip from ${senderName}`}
-            onClick={() => copy(clip.text)}
+            onClick={() => void read(copy)}
           >
             {copyState === 'copied' ? 'Copied' : 'Copy'}
           </button>
@@ -82,6 +99,11 @@ export const ClipItem = memo(function ClipItem({
       {copyState === 'failed' && (
         <p role="alert" class="error">
           {COPY_FAILED}
+        </p>
+      )}
+      {unreadable.value && (
+        <p role="alert" class="error">
+          {UNREADABLE}
         </p>
       )}
     </li>

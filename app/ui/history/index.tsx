@@ -8,6 +8,7 @@ import { errorText } from '../lib/error-text';
 import { idleAfter } from '../lib/idle-after';
 import { memo } from '../lib/memo';
 import { useNow } from '../lib/use-now';
+import { Offers } from '../offers';
 import { device, peers, roomShown, roomState, session } from '../state';
 import { Transfers } from '../transfers';
 import { ClipGroups } from './clip-groups';
@@ -109,6 +110,7 @@ export function History() {
     <section class={styles.history} aria-labelledby="history-heading">
       <h2 id="history-heading">Clips</h2>
       <Transfers transfers={transfers} nameOf={(id) => names.get(id) ?? 'another device'} />
+      <Offers offers={roomState.value?.offers ?? []} />
       {clips.length === 0 && (
         <p class={styles.empty}>No clips yet. Send one and it shows up on all your devices.</p>
       )}
@@ -140,7 +142,7 @@ export function History() {
       )}
       {confirming.value && (
         <div class={styles.confirm}>
-          <p>Delete all {clips.length} clips from this device?</p>
+          <p>Delete all {clips.length} clips? They are deleted on every device in this room.</p>
           <button type="button" class="danger" onClick={clearHistory}>
             Delete all clips
           </button>

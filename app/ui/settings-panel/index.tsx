@@ -1,6 +1,7 @@
-// Auto-copy, which relay to use, and whether to allow direct links.
+// Auto-copy, which relay to use, whether to allow direct links, and how much room clips take.
 
 import { useSignal } from '@preact/signals';
+import { DEFAULT_ROOM_SPACE_MIB, MAX_ROOM_SPACE_MIB, MIN_ROOM_SPACE_MIB } from '../../core/persist';
 import { updateSettings } from '../device-control';
 import { relayUrlError } from '../lib/relay-url';
 import { settings } from '../state';
@@ -9,9 +10,23 @@ import styles from './settings-panel.module.css';
 export function SettingsPanel() {
   const relayDraft = useSignal<string | null>(null);
   const relayError = useSignal<string | null>(null);
+  const spaceDraft = useSignal<string | null>(null);
+  const spaceError = useSignal<string | null>(null);
   const current = settings.value;
   if (!current) return null;
   const relayValue = relayDraft.value ?? current.relayUrl ?? '';
+  const spaceValue = spaceDraft.value ?? String(current.roomSpaceMiB ?? DEFAULT_ROOM_SPACE_MIB);
+
+  async function saveSpace(): Promise<void> {
+    const mib = Number(spaceValue);
+    if (!Number.isInteger(mib) || mib < MIN_ROOM_SPACE_MIB || mib > MAX_ROOM_SPACE_MIB) {
+      spaceError.value = `Enter a whole number of MiB from ${MIN_ROOM_SPACE_MIB} to ${MAX_ROOM_SPACE_MIB}.`;
+      return;
+    }
+    spaceError.value = null;
+    spaceDraft.value = null;
+    await updateSettings({ roomSpaceMiB: mib });
+  }
 
   async function saveRelay(): Promise<void> {
     const error = relayUrlError(relayValue);
@@ -70,6 +85,41 @@ export function SettingsPanel() {
         {relayError.value && (
           <p role="alert" class="error">
             {relayError.value}
+          </p>
+        )}
+      </form>
+      <form
+        class={styles.relay}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void saveSpace();
+        }}
+      >
+        <label for="room-space">Space for each room's clips on this device (MiB)</label>
+        <div class={styles.row}>
+          <input
+            id="room-space"
+            type="number"
+            inputMode="numeric"
+            min={MIN_ROOM_SPACE_MIB}
+            max={MAX_ROOM_SPACE_MIB}
+            value={spaceValue}
+            aria-invalid={spaceError.value !== null}
+            aria-describedby="room-space-hint"
+            onInput={(event) => {
+              spaceDraft.value = event.currentTarget.value;
+              spaceError.value = null;
+            }}
+          />
+          <button type="submit">Save</button>
+        </div>
+        <p id="room-space-hint" class={styles.hint}>
+          When a room's clips need more, the oldest are removed from this device. Clips over 1 MiB
+          from other devices wait for you to fetch them.
+        </p>
+        {spaceError.value && (
+          <p role="alert" class="error">
+            {spaceError.value}
           </p>
         )}
       </form>

@@ -2,6 +2,7 @@
 
 import { online } from '../../pwa/status';
 import { isReachable, statusText } from '../lib/status';
+import { storageWarning } from '../lib/storage-warning';
 import { notice, peers, roomError, roomState, session } from '../state';
 import styles from './status-line.module.css';
 
@@ -31,6 +32,7 @@ function currentStatus(): string {
 
 export function StatusLine() {
   const state = roomState.value;
+  const storage = state && storageWarning(state.storage);
   return (
     <div class={styles.status}>
       <p data-testid="status" role="status" aria-live="polite" class={styles.line}>
@@ -44,6 +46,11 @@ export function StatusLine() {
       {notice.value && (
         <p role="alert" class="warning">
           {notice.value}
+        </p>
+      )}
+      {storage && (
+        <p role="alert" class="warning" data-testid="storage-warning">
+          {storage}
         </p>
       )}
       {state?.tampering && (
