@@ -54,6 +54,8 @@ export default defineConfig({
         // The relay's own routes are never app pages; the event stream is never cached.
         navigateFallbackDenylist: [/\/v1\//, /\/(healthz|metrics)$/],
         cleanupOutdatedCaches: true,
+        // The worker stays as it is without the app's hidden sourcemaps (build.sourcemap).
+        sourcemap: false,
       },
     }),
   ],
@@ -61,6 +63,9 @@ export default defineConfig({
     outDir: '../dist/app',
     emptyOutDir: true,
     target: 'es2022',
+    // For the e2e coverage report (e2e/fixtures/coverage.ts): no page names them, and the
+    // service worker precaches only what its globPatterns list, so they change nothing shipped.
+    sourcemap: 'hidden',
   },
   server: { port: 5173 },
 });

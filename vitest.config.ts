@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['app/**/*.test.ts', 'relay/**/*.test.ts', 'scripts/**/*.test.mjs'],
+    include: [
+      'app/**/*.test.ts',
+      'relay/**/*.test.ts',
+      'scripts/**/*.test.mjs',
+      'e2e/coverage/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
   },
