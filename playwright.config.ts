@@ -11,7 +11,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   forbidOnly: Boolean(process.env.CI),
-  reporter: 'list',
+  // The coverage summary prints after the list's own.
+  reporter: [['list'], ['./e2e/coverage/reporter.ts']],
   use: {
     launchOptions: { executablePath: chromiumExecutablePath(), args: [...CHROMIUM_ARGS] },
   },

@@ -57,6 +57,8 @@ export default defineConfig(({ mode }) => ({
         // The relay's own routes are never app pages; the event stream is never cached.
         navigateFallbackDenylist: [/\/v1\//, /\/(healthz|metrics)$/],
         cleanupOutdatedCaches: true,
+        // The worker stays as it is without the app's hidden sourcemaps (build.sourcemap).
+        sourcemap: false,
       },
     }),
   ],
@@ -64,6 +66,9 @@ export default defineConfig(({ mode }) => ({
     outDir: mode === 'e2e' ? '../dist/app-test' : '../dist/app',
     emptyOutDir: true,
     target: 'es2022',
+    // For the e2e coverage report (e2e/fixtures/coverage.ts): no page names them, and the
+    // service worker precaches only what its globPatterns list, so they change nothing shipped.
+    sourcemap: 'hidden',
   },
   server: { port: 5173 },
 }));

@@ -1,10 +1,12 @@
-// Joining a room by scanning its QR code inside the app. Test browsers have no camera, so
-// the scanner says so and reads a picture of the code instead, as it would on a phone
-// that refused camera access.
+// Joining a room by scanning its QR code inside the app: with a camera that films the other
+// device's screen, and, where a test browser has no camera, from a picture instead, as on a
+// phone that refused camera access.
 import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import QRCode from 'qrcode';
 import { openNewRoom, waitForPeers } from './fixtures/app';
+import { cameraFilming, writeY4mOfPicture } from './fixtures/camera';
+import { sendAndAwait } from './fixtures/room';
 import { expect, test } from './fixtures/test';
 
 const NOT_A_ROOM = 'That QR code is not a clipmesh room link.';
@@ -44,6 +46,35 @@ test('a device joins the room in a picture of its QR code', async ({
   expect(roomCodeIn(phone.page)).toBe(laptopRoom);
   await waitForPeers(phone, 1);
   await waitForPeers(laptop, 1);
+  expect(laptop.consoleErrors).toEqual([]);
+  expect(phone.consoleErrors).toEqual([]);
+});
+
+test('a device joins the room whose QR code its camera films, and clips flow both ways', async ({
+  relay,
+  devices,
+}, testInfo) => {
+  const laptop = await devices.launch('laptop', { form: 'desktop' });
+  await openNewRoom(laptop, relay.url);
+  await expect(laptop.page.locator('[data-testid="room-qr"] img')).toBeVisible();
+  const video = testInfo.outputPath('room-qr.y4m');
+  writeY4mOfPicture(await laptop.page.locator('[data-testid="room-qr"]').screenshot(), video);
+  const laptopRoom = roomCodeIn(laptop.page);
+  expect(laptopRoom).not.toBeNull();
+
+  const phone = await devices.launch('phone', cameraFilming(video));
+  await openNewRoom(phone, relay.url);
+  expect(roomCodeIn(phone.page)).not.toBe(laptopRoom);
+  await phone.page.getByRole('button', { name: 'Scan to join' }).click();
+  const scanner = phone.page.getByRole('dialog', { name: 'Scan to join' });
+  await expect(scanner.getByLabel('Camera view')).toBeVisible();
+
+  await expect(scanner).toBeHidden();
+  expect(roomCodeIn(phone.page)).toBe(laptopRoom);
+  await waitForPeers(phone, 1);
+  await waitForPeers(laptop, 1);
+  await sendAndAwait(laptop, 'from the laptop, after the scan', [phone]);
+  await sendAndAwait(phone, 'from the phone that scanned', [laptop]);
   expect(laptop.consoleErrors).toEqual([]);
   expect(phone.consoleErrors).toEqual([]);
 });
