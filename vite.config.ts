@@ -66,9 +66,9 @@ export default defineConfig(({ mode }) => ({
     outDir: mode === 'e2e' ? '../dist/app-test' : '../dist/app',
     emptyOutDir: true,
     target: 'es2022',
-    // For the e2e coverage report (e2e/fixtures/coverage.ts): no page names them, and the
-    // service worker precaches only what its globPatterns list, so they change nothing shipped.
-    sourcemap: 'hidden',
+    // For the e2e coverage report (e2e/coverage) only: no page names them, the worker does
+    // not precache them, and the shipped build has none.
+    sourcemap: mode === 'e2e' ? 'hidden' : false,
   },
   server: { port: 5173 },
 }));

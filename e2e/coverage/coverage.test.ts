@@ -14,7 +14,7 @@ const SOURCE = [
   'ran();',
 ].join('\n');
 
-/** SOURCE compiled as if it were app/sample.ts in a chunk of dist/app/assets. */
+/** SOURCE compiled as if it were app/sample.ts in a chunk of dist/app-test/assets. */
 function compiled() {
   const { code, map } = transformSync(SOURCE, {
     loader: 'ts',
@@ -22,7 +22,7 @@ function compiled() {
     sourcemap: 'external',
     sourcefile: '../../../app/sample.ts',
   });
-  const mapFile = join(REPO_ROOT, 'dist/app/assets/sample.js.map');
+  const mapFile = join(REPO_ROOT, 'dist/app-test/assets/sample.js.map');
   return { code, mappings: appMappings(JSON.parse(map) as RawMap, mapFile) };
 }
 
@@ -74,7 +74,7 @@ describe('e2e coverage', () => {
       sourcemap: 'external',
       sourcefile: '../../../node_modules/x/index.ts',
     });
-    const mapFile = join(REPO_ROOT, 'dist/app/assets/x.js.map');
+    const mapFile = join(REPO_ROOT, 'dist/app-test/assets/x.js.map');
     expect(appMappings(JSON.parse(map) as RawMap, mapFile)).toEqual([]);
   });
 });

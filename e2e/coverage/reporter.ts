@@ -54,7 +54,7 @@ interface Row {
 
 function summarize(): string[] {
   const code = codeLines();
-  if (code.size === 0) return ['no sourcemaps in dist/app/assets: run `npm run build` again'];
+  if (code.size === 0) return ['no sourcemaps in dist/app-test/assets: run `npm run build` again'];
   const { lines: ran, devices } = ranLines();
   const rows: Row[] = [...code]
     .map(([file, lines]) => ({

@@ -1,11 +1,11 @@
-// The built app's hidden sourcemaps (vite build.sourcemap), read just far enough to tell
+// The e2e build's hidden sourcemaps (vite build.sourcemap), read just far enough to tell
 // which line of which app/ file each place in a bundle came from.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ASSETS_DIR = join(REPO_ROOT, 'dist/app/assets');
+export const ASSETS_DIR = join(REPO_ROOT, 'dist/app-test/assets');
 
 /** A place in the bundle and the app/ line it came from (both 0-based, as in the map). */
 export interface Mapping {
