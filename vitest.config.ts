@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   define: { __TEST_HOOKS__: 'true' },
   test: {
-    include: ['app/**/*.test.ts', 'relay/**/*.test.ts', 'scripts/**/*.test.mjs'],
+    include: [
+      'app/**/*.test.ts',
+      'relay/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'scripts/**/*.test.mjs',
+    ],
     environment: 'node',
     testTimeout: 20_000,
   },

@@ -41,7 +41,7 @@ export function parseCommandLine(argv: string[]): Parsed {
   try {
     parsed = readFlags(argv);
   } catch (error) {
-    return fail(`${(error as Error).message}. ${USAGE_HINT}`);
+    return fail(`${(error as Error).message.replace(/\.?$/, '.')} ${USAGE_HINT}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { ok: true, command: { command: 'help' } };
