@@ -18,7 +18,7 @@ import type { RoomSession } from '../app/core/session-types';
 import type { Options, Target } from './args';
 import type { FileStore } from './file-store';
 import { claimSlot } from './home';
-import { installWebRtc } from './webrtc';
+import { closeWebRtc, installWebRtc } from './webrtc';
 
 export interface OpenedRoom {
   session: RoomSession;
@@ -92,8 +92,9 @@ export async function openCliRoom({
       deviceName: identity.name,
       async close() {
         session.close();
-        // close() starts the last write; it is queued on the store by the next tick.
+        // close() starts the last write and the data channels' close, each by the next tick.
         await new Promise((resolve) => setImmediate(resolve));
+        closeWebRtc();
         await store.idle();
         slot.release();
       },

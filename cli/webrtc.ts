@@ -1,7 +1,7 @@
 // WebRTC for Node: node-datachannel's polyfill over libdatachannel, made to negotiate as a
 // browser does where the core's Peer relies on it, installed as the global the core uses.
 
-import { type IceServer, PeerConnection } from 'node-datachannel';
+import { cleanup, type IceServer, PeerConnection } from 'node-datachannel';
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill';
 
 let created = 0;
@@ -77,4 +77,13 @@ function iceUrls(server: RTCIceServer): (string | IceServer)[] {
 /** Gives the core (app/core/peer.ts) the RTCPeerConnection it expects as a global. */
 export function installWebRtc(): void {
   Object.assign(globalThis, { RTCPeerConnection: NodePeerConnection });
+}
+
+/**
+ * Lets libdatachannel finish closing every connection (it sends the other end its goodbye on
+ * threads of its own) before the process exits: otherwise the other device believes the
+ * link open until ICE gives up on it, and offers nothing to this device's next run.
+ */
+export function closeWebRtc(): void {
+  cleanup();
 }
