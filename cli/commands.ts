@@ -3,7 +3,7 @@
 import { makeJoinLink, newRoomSecret } from '../app/core/link';
 import { loadSettings } from '../app/core/persist';
 import type { Clip } from '../app/core/protocol';
-import type { RoomState } from '../app/core/session-types';
+import type { DeviceView, RoomState } from '../app/core/session-types';
 import type { Command, Options, Target } from './args';
 import { findClipboard } from './clipboard';
 import { clipboardSync } from './clipboard-sync';
@@ -83,9 +83,10 @@ async function send(
       say(`clipmesh: ${sent.error}`);
       return 1;
     }
-    const outcome = await held(room, sent.id, deadline - Date.now());
+    const outcome = await held(room, sent.id, deadline - Date.now(), options.timeoutMs);
     if (outcome.ok) {
-      say(`Delivered to ${outcome.holders.join(', ')}.`);
+      const missed = outcome.missed.length ? ` Not yet to ${outcome.missed.join(', ')}.` : '';
+      say(`Delivered to ${outcome.holders.join(', ')}.${missed}`);
       return 0;
     }
     say(`clipmesh: ${outcome.why}`);
@@ -95,26 +96,45 @@ async function send(
   }
 }
 
-type Outcome = { ok: true; holders: string[] } | { ok: false; why: string };
+type Outcome = { ok: true; holders: string[]; missed: string[] } | { ok: false; why: string };
 
-/** Waits until another device holds clip `id` (its receipt), the relay refuses, or time is up. */
-function held(room: OpenedRoom, id: string, waitMs: number): Promise<Outcome> {
+/**
+ * After the first receipt, devices still connecting get this long to take the clip too: a link
+ * opens within about two seconds (a device waits that long for the other's offer).
+ */
+const OTHERS_GRACE_MS = 3_000;
+
+/**
+ * Waits until another device holds clip `id` (its receipt) and every other device present
+ * holds it or has had OTHERS_GRACE_MS more; or the relay refuses; or time is up.
+ */
+function held(room: OpenedRoom, id: string, waitMs: number, timeoutMs: number): Promise<Outcome> {
   const { state } = room.session;
   return new Promise((resolve) => {
+    let grace: ReturnType<typeof setTimeout> | undefined;
     const finish = (outcome: Outcome): void => {
       stop();
       clearTimeout(timer);
+      clearTimeout(grace);
       resolve(outcome);
     };
+    const delivered = (room: RoomState): Outcome | null => {
+      const holders = room.history.find((known) => known.id === id)?.holders ?? [];
+      if (holders.length === 0) return null;
+      const name = (device: DeviceView) => device.name || 'a device';
+      const present = room.devices.filter((device) => device.state !== 'lost');
+      return {
+        ok: true,
+        holders: room.devices.filter((device) => holders.includes(device.id)).map(name),
+        missed: present.filter((device) => !holders.includes(device.id)).map(name),
+      };
+    };
     const look = (room: RoomState): void => {
-      const clip = room.history.find((known) => known.id === id);
-      if (clip && clip.holders.length > 0) {
-        const names = new Map(room.devices.map((device) => [device.id, device.name]));
-        finish({
-          ok: true,
-          holders: clip.holders.map((holder) => names.get(holder) || 'a device'),
-        });
-      } else if (room.relay === 'refused' || room.relay === 'replaced') {
+      const outcome = delivered(room);
+      if (outcome?.ok && outcome.missed.length === 0) finish(outcome);
+      else if (outcome && !grace) {
+        grace = setTimeout(() => finish(delivered(state.get()) ?? outcome), OTHERS_GRACE_MS);
+      } else if (!outcome && (room.relay === 'refused' || room.relay === 'replaced')) {
         finish({
           ok: false,
           why: `The relay refused this room: ${room.relayDetail ?? room.relay}.`,
@@ -123,7 +143,7 @@ function held(room: OpenedRoom, id: string, waitMs: number): Promise<Outcome> {
     };
     const timer = setTimeout(
       () => {
-        const seconds = Math.round(waitMs / 1000);
+        const seconds = Math.round(timeoutMs / 1000);
         finish({
           ok: false,
           why: `No other device took the clip within ${seconds} s: is one open in this room? It stays in this device's outbox and goes with the next clipmesh run in this room.`,

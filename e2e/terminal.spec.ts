@@ -69,12 +69,14 @@ test('send from the terminal shows in the browser, and watch prints a clip from 
   expect(await piped.exited).toBe(0);
   await waitForClip(a, 'piped\ntwo lines');
 
-  // send ends at the first receipt, which may be the browser's: watch is promised only
-  // the clips that come after it joined, from devices it is linked to.
   await sendClip(a, 'from the browser');
-  await expect.poll(() => printed(watch)).toContain('from the browser');
-  for (const clip of printed(watch))
-    expect(['from the terminal 📋', 'from the browser']).toContain(clip);
+  // send waits, a moment past the first receipt, for every device present to take the clip.
+  await expect
+    .poll(() => printed(watch))
+    .toEqual(['from the terminal 📋', 'piped\ntwo lines', 'from the browser']);
+  expect(piped.stderr()).toMatch(
+    /Delivered to (Chrome on Linux, Watcher|Watcher, Chrome on Linux)\./,
+  );
 });
 
 test('send with no other device fails after --timeout with a clear message', async ({
