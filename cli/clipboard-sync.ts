@@ -46,7 +46,9 @@ export function clipboardSync(clipboard: Clipboard, say: (line: string) => void)
       if (text === null || text === '' || text === held || !session) return;
       held = text;
       const sent = await session.send(text);
-      if (!sent.ok) say(`Not sent: ${sent.error}`);
+      say(
+        sent.ok ? `Sent a copy made here (${text.length} characters).` : `Not sent: ${sent.error}`,
+      );
     });
   };
 
@@ -57,6 +59,7 @@ export function clipboardSync(clipboard: Clipboard, say: (line: string) => void)
         if (clip.text === held) return;
         held = clip.text;
         await clipboard.write(clip.text);
+        say(`On the clipboard now: a clip from ${clip.fromName || 'another device'}.`);
       });
     },
     async start(opened) {

@@ -14,6 +14,8 @@ export function reportRoom(state: Store<RoomState>, say: (line: string) => void)
     const status = statusText(room.relay, connected, room.relayDetail);
     const seen = new Set<string>();
     for (const device of room.devices) {
+      // Said once a link is up: until its first sealed hello it has no name of its own.
+      if (device.state === 'connecting' && !lastDevices.has(device.id)) continue;
       seen.add(device.id);
       const line = `${device.name || 'A device'}: ${PEER_STATE_LABELS[device.state]}`;
       if (lastDevices.get(device.id) !== line) say(line);
