@@ -13,6 +13,7 @@ import {
 } from './fixtures/app';
 import type { CliRun } from './fixtures/cli';
 import type { Device } from './fixtures/device';
+import { joinAsHostilePeer } from './fixtures/hostile-peer';
 import { expect, test } from './fixtures/test';
 
 /** Long enough for the sync loop to read the fake clipboard twice: any echo shows by then. */
@@ -135,4 +136,46 @@ test('new prints a QR code that a browser reads and joins by', async ({ relay, d
   await waitForPeers(b, 1);
   await sendClip(b, 'joined by the terminal QR code');
   await expect.poll(() => created.clipboard.given()).toContain('joined by the terminal QR code');
+});
+
+test('a peer holding the room secret cannot crash the terminal peer', async ({
+  relay,
+  devices,
+  clis,
+}) => {
+  const a = await devices.launch('A');
+  const link = await browserRoom(a, relay.url);
+  const watch = clis.start('watch', ['watch', link, '--json', '--name', 'Watcher']);
+  await waitForPeers(a, 1);
+  const target = await a.page
+    .locator('[data-testid="device"]', { hasText: 'Watcher' })
+    .getAttribute('data-device-id');
+  if (!target) throw new Error('A lists no Watcher');
+  const hostile = await joinAsHostilePeer(devices, link, relay.url, 'Hostile');
+  await hostile.ready(target);
+
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  await hostile.frames(target, [
+    '',
+    'not json',
+    deep,
+    '{"__proto__":{"t":"clip"},"v":1}',
+    JSON.stringify({ v: 1, t: 'clip', clip: { id: 42, text: ['x'] } }),
+    JSON.stringify({ v: 1, t: 'part', id: 'part-bad-01', n: 5, of: 2, data: 'x' }),
+    JSON.stringify({ v: 1, t: 'hello', name: 'n'.repeat(10_000) }),
+  ]);
+  await hostile.binaryFrames(target, [[], [1, 2, 3], [1, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, 2]]);
+  // Signals no WebRTC stack should take: they reach libdatachannel through the core.
+  const signals = [
+    { v: 1, t: 'description', to: target, description: { type: 'offer', sdp: 'v=0\r\nbogus' } },
+    { v: 1, t: 'description', to: target, description: { type: 'answer', sdp: 'a=\u0000' } },
+    { v: 1, t: 'candidate', to: target, candidate: { candidate: 'candidate:x', sdpMid: '0' } },
+  ];
+  expect(await hostile.sealed(target, signals)).toBe(signals.length);
+
+  await sendClip(a, 'honest after the attack');
+  await expect.poll(() => printed(watch)).toContain('honest after the attack');
+  expect(printed(watch).filter((text) => text !== 'honest after the attack')).toEqual([]);
+  expect(watch.child.exitCode).toBeNull();
+  expect(watch.stderr()).not.toMatch(/internal error/);
 });
