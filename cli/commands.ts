@@ -144,9 +144,14 @@ function held(room: OpenedRoom, id: string, waitMs: number, timeoutMs: number): 
     const timer = setTimeout(
       () => {
         const seconds = Math.round(timeoutMs / 1000);
+        const now = state.get();
+        const relay =
+          now.relay === 'open'
+            ? 'is one open in this room?'
+            : `the relay: ${now.relayDetail ?? now.relay}.`;
         finish({
           ok: false,
-          why: `No other device took the clip within ${seconds} s: is one open in this room? It stays in this device's outbox and goes with the next clipmesh run in this room.`,
+          why: `No other device took the clip within ${seconds} s; ${relay} It stays in this device's outbox and goes with the next clipmesh run in this room.`,
         });
       },
       Math.max(0, waitMs),
@@ -178,7 +183,9 @@ async function watch(
     else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   const room = await openCliRoom({ home, store, target, options, onReceived: print });
-  return runUntilStopped(room);
+  // A reader that went away (`clipmesh watch LINK | head -1`) ends the watch, as for any filter.
+  const gone = new Promise<number>((resolve) => process.stdout.once('error', () => resolve(0)));
+  return Promise.race([runUntilStopped(room), gone.finally(() => room.close())]);
 }
 
 async function sync(
