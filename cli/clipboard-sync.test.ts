@@ -119,6 +119,19 @@ describe('clipboardSync', () => {
     expect(board.written).toEqual(['newer']);
   });
 
+  it('does not paste a clip older than a copy sent from here', async () => {
+    const board = memoryClipboard(null);
+    const { session, sent } = fakeSession();
+    const sync = clipboardSync(board.clipboard, () => {});
+    await sync.start(session);
+    board.copy('copied here just now');
+    await settle();
+    expect(sent).toEqual(['copied here just now']);
+    sync.received(clip('from history', Date.now() - 60_000));
+    await settle();
+    expect(board.written).toEqual([]);
+  });
+
   it('does not send the old text back when a clip lands while a read is under way', async () => {
     const board = memoryClipboard('old text');
     const { session, sent } = fakeSession();

@@ -46,6 +46,8 @@ export function clipboardSync(clipboard: Clipboard, say: (line: string) => void)
       if (text === null || text === '' || text === held || !session) return;
       held = text;
       const sent = await session.send(text);
+      // Newer than anything before it: a clip from history arriving later is not pasted over it.
+      if (sent.ok) isNewest({ id: sent.id, text, from: '', fromName: '', at: Date.now() });
       say(
         sent.ok ? `Sent a copy made here (${text.length} characters).` : `Not sent: ${sent.error}`,
       );

@@ -5,7 +5,7 @@ import { loadSettings } from '../app/core/persist';
 import type { Clip } from '../app/core/protocol';
 import type { DeviceView, RoomState } from '../app/core/session-types';
 import type { Command, Options, Target } from './args';
-import { findClipboard } from './clipboard';
+import { type Clipboard, findClipboard } from './clipboard';
 import { clipboardSync } from './clipboard-sync';
 import { type FileStore, fileStore } from './file-store';
 import { homeDir } from './home';
@@ -188,17 +188,22 @@ async function watch(
   return Promise.race([runUntilStopped(room), gone.finally(() => room.close())]);
 }
 
+/** The desktop's clipboard, or null once it has said what to install. */
+function desktopClipboard(): Clipboard | null {
+  const clipboard = findClipboard();
+  if (!('missing' in clipboard)) return clipboard;
+  say(`clipmesh: ${clipboard.missing}`);
+  return null;
+}
+
 async function sync(
   home: string,
   store: FileStore,
   target: Target,
   options: Options,
+  clipboard = desktopClipboard(),
 ): Promise<number> {
-  const clipboard = findClipboard();
-  if ('missing' in clipboard) {
-    say(`clipmesh: ${clipboard.missing}`);
-    return 1;
-  }
+  if (!clipboard) return 1;
   say(`Clipboard: ${clipboard.tool}, ${clipboard.noticing}.`);
   const syncer = clipboardSync(clipboard, say);
   const room = await openCliRoom({
@@ -217,13 +222,16 @@ async function sync(
 }
 
 async function newRoom(home: string, store: FileStore, options: Options): Promise<number> {
+  // Checked first: a room whose link was shown but that cannot sync would only mislead.
+  const clipboard = desktopClipboard();
+  if (!clipboard) return 1;
   const relayUrl = options.relayUrl ?? (await loadSettings(store)).relayUrl ?? DEFAULT_RELAY;
   const secret = newRoomSecret();
   const link = makeJoinLink(`${relayUrl.replace(/\/+$/, '')}/`, secret);
   const colour = process.stdout.isTTY === true;
   const qr = terminalQr(link, colour).join('\n');
   process.stdout.write(`Join this room: ${link}\n\n${qr}\n\nScan it with your phone's camera.\n`);
-  return sync(home, store, { secret, relayUrl }, options);
+  return sync(home, store, { secret, relayUrl }, options, clipboard);
 }
 
 /** Reports the room until Ctrl-C (or SIGTERM), or the relay refuses it for good. */
