@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       'app/**/*.test.ts',
       'relay/**/*.test.ts',
+      'cli/**/*.test.ts',
       'scripts/**/*.test.mjs',
       'e2e/coverage/*.test.ts',
     ],

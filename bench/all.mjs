@@ -1,4 +1,4 @@
-// Every benchmark in turn (relay, size, lighthouse, app), then one table of every figure
+// Every benchmark in turn (relay, size, lighthouse, app, cli), then one table of every figure
 // beside its target, read back from bench/results/*.json. A missed target is not a failure:
 // it exits 0 unless a benchmark could not run at all. Usage: npm run build && npm run bench
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { RELAY_TARGETS } from './relay-targets.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BENCHMARKS = ['relay', 'size', 'lighthouse', 'app'];
+const BENCHMARKS = ['relay', 'size', 'lighthouse', 'app', 'cli'];
 
 const failed = [];
 for (const name of BENCHMARKS) {

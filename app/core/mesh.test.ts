@@ -475,3 +475,23 @@ describe('falling back when presence comes late', () => {
     expect(b.reachable).toContain('device-aaaa');
   });
 });
+
+describe('a device that comes back under the same id', () => {
+  it('offers a fresh link at once to a device that comes back under the same id', async () => {
+    const hub = createMemoryHub();
+    const links: string[] = [];
+    const counting = (options: PeerOptions): PeerLink => {
+      links.push(options.remoteId);
+      return closedLink();
+    };
+    await join(hub, 'device-aaaa', { createPeer: counting });
+    await join(hub, 'device-bbbb');
+    await until(() => links.length === 1, 'A makes a link to B');
+    // B's process ends and a new one starts with the same identity (a terminal command run
+    // again, a page reloaded): whatever A offered the old one was lost with it.
+    hub.disconnect('device-bbbb');
+    await hub.settled();
+    hub.reconnect('device-bbbb');
+    await until(() => links.length === 2, 'A makes a fresh link to the new B at once');
+  });
+});

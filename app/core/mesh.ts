@@ -201,6 +201,7 @@ export class Mesh {
         break;
       case 'join':
         this.roster.list(event.device);
+        this.dropStaleLink(event.device);
         this.touch(event.device, true);
         break;
       case 'leave':
@@ -223,6 +224,18 @@ export class Mesh {
     const remote = this.roster.leave(id);
     // A live data channel outlives the relay's view of the device.
     if (remote && !remote.peer?.isOpen) remote.fallback = false;
+  }
+
+  /**
+   * A device that joins again (a new run of it, a reload) under the same id gets a fresh link:
+   * an offer the old, unopened link made while it was away was lost, and sent again only later.
+   */
+  private dropStaleLink(id: string): void {
+    const remote = this.roster.get(id);
+    if (!remote?.peer || remote.peer.isOpen) return;
+    dropPeer(remote);
+    clearTimeout(remote.retryTimer);
+    remote.retryTimer = undefined;
   }
 
   /**

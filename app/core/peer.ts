@@ -49,6 +49,11 @@ export class Peer implements PeerLink {
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   /** Candidates that came before the description they belong to. */
   private early: Candidate[] = [];
+  private markClosed: () => void = () => {};
+  /** Settles on close(): Chromium never settles an operation the connection was closed under. */
+  private readonly closing = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
 
   constructor(private readonly options: PeerOptions) {
     this.pc = new RTCPeerConnection({
@@ -107,13 +112,13 @@ export class Peer implements PeerLink {
     if (description.type === 'answer' && pc.signalingState === 'stable') return;
     this.settingAnswer = description.type === 'answer';
     try {
-      await pc.setRemoteDescription(description);
+      if (!(await this.whileOpen(pc.setRemoteDescription(description)))) return;
     } finally {
       this.settingAnswer = false;
     }
     for (const candidate of this.early.splice(0)) await this.handleCandidate(candidate);
     if (description.type === 'offer') {
-      await pc.setLocalDescription();
+      if (!(await this.whileOpen(pc.setLocalDescription()))) return;
       this.sendLocalDescription();
     }
   }
@@ -124,7 +129,7 @@ export class Peer implements PeerLink {
       return;
     }
     try {
-      await this.pc.addIceCandidate(candidate);
+      await this.whileOpen(this.pc.addIceCandidate(candidate));
     } catch (error) {
       // Candidates for an offer we ignored are expected to fail.
       if (!this.ignoreOffer) throw error;
@@ -168,14 +173,23 @@ export class Peer implements PeerLink {
     this.channel.onclose = null;
     this.channel.close();
     this.pc.close();
+    this.markClosed();
     this.setState('closed');
+  }
+
+  /**
+   * Waits for an operation on the connection, or for close(): whoever awaits a link (the mesh's
+   * one queue of incoming signals) is never stuck on one closed under it. False once closed.
+   */
+  private async whileOpen(operation: Promise<void>): Promise<boolean> {
+    const closed = await Promise.race([operation.then(() => false), this.closing.then(() => true)]);
+    return !closed;
   }
 
   private async offer(): Promise<void> {
     try {
       this.makingOffer = true;
-      await this.pc.setLocalDescription();
-      this.sendLocalDescription();
+      if (await this.whileOpen(this.pc.setLocalDescription())) this.sendLocalDescription();
     } finally {
       this.makingOffer = false;
     }
