@@ -138,19 +138,23 @@ function sendThroughComposer(device: Device, texts: string[]): Promise<void> {
  */
 async function copyNewestClip(device: Device): Promise<number> {
   const { page } = device;
+  // Where the list is on screen now: it may have moved since anyone looked.
+  const point = await page.getByTestId('history').evaluate((list) => {
+    const box = list.getBoundingClientRect();
+    return { x: box.left + box.width / 2, y: Math.max(box.top, 0) + 20 };
+  });
+  await page.mouse.move(point.x, point.y);
+  // The pointer is over the list: what arrives now waits above it, and the clips stay put.
+  const waiting = page.getByRole('button', { name: /new clips?: show/ });
+  await expect(waiting).toBeVisible();
   // By id: a clip arriving meanwhile must not move the click to another clip.
   const id = await page.locator('[data-testid="clip"]').first().getAttribute('data-clip-id');
   const clip = page.locator(`[data-testid="clip"][data-clip-id="${id}"]`);
-  await clip.evaluate((item) => item.scrollIntoView({ block: 'center' }));
-  const reach = await clip.boundingBox();
-  if (!reach) throw new Error('the newest clip is not on screen');
-  await page.mouse.move(reach.x + reach.width / 2, reach.y + 4);
-  // The pointer is over the list: what arrives now waits above it, and the clip stays put.
-  const waiting = page.getByRole('button', { name: /new clips?: show/ });
-  await expect(waiting).toBeVisible();
   const box = await clip.boundingBox();
   const count = async () => Number((await waiting.textContent())?.match(/\d+/)?.[0]);
   const before = await count();
+  // The hand moves on toward the clip, as a person's does.
+  await page.mouse.move(point.x + 1, point.y + 1);
   await expect.poll(count).toBeGreaterThan(before);
   expect(await clip.boundingBox()).toEqual(box);
   await page.evaluate(() => {
