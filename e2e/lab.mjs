@@ -1,0 +1,234 @@
+// A network lab inside the suite's own namespace (see netns.mjs): a "public" bridge holding the
+// relay and coturn, and home networks behind NAT routers, each device a Chromium in a namespace
+// of its own. Nothing in it has a route out of the suite's namespace. Plain JavaScript so that
+// e2e specs and bench/reach.mjs share one copy.
+//
+//   test namespace: bridge cmpub 10.200.0.1/24 (relay, coturn)
+//     └ router namespace: wan 10.200.0.(10+i), NAT to lan bridge 192.168.i.1/24
+//         └ device namespace: eth0 192.168.i.(10+j), default via 192.168.i.1
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumExecutablePath } from './chromium.mjs';
+import { insideNamespace } from './netns.mjs';
+
+export const PUBLIC_ADDRESS = '10.200.0.1';
+export const TURN_PORT = 3478;
+const BRIDGE = 'cmpub';
+const PREFIX = 'cmlab-';
+const TURN_READY_MS = 5_000;
+
+const commandPath = (name) =>
+  ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((dir) => `${dir}/${name}`).find(existsSync);
+
+/** What the lab needs on this machine, in words, or undefined when it has it all. */
+export function labMissing() {
+  if (!insideNamespace() || process.getuid?.() !== 0) {
+    return 'the lab needs root in the suite namespace: run it through `node e2e/run.mjs`';
+  }
+  const absent = ['ip', 'iptables', 'turnserver'].filter((name) => !commandPath(name));
+  if (absent.length > 0) return `the lab needs ${absent.join(', ')} (iproute2, iptables, coturn)`;
+  return undefined;
+}
+
+function run(name, ...args) {
+  const path = commandPath(name);
+  if (!path) throw new Error(`${name} is not installed`);
+  return execFileSync(path, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const ip = (...args) => run('ip', ...args);
+const inside = (namespace, name, ...args) =>
+  ip('netns', 'exec', namespace, commandPath(name), ...args);
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Namespaces a lab left behind when its process died without cleaning up. */
+function removeStale() {
+  const names = existsSync('/run/netns') ? readdirSync('/run/netns') : [];
+  for (const name of names) {
+    const owner = new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (owner && !alive(Number(owner))) ip('netns', 'delete', name);
+  }
+}
+
+function waitForPort(host, port, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > until) reject(new Error(`nothing listens on ${host}:${port}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/** coturn on the public bridge, UDP and TCP, with the REST-API shared secret. */
+async function startTurn(folder, secret) {
+  const args = [
+    '-n',
+    `--listening-ip=${PUBLIC_ADDRESS}`,
+    `--relay-ip=${PUBLIC_ADDRESS}`,
+    `--listening-port=${TURN_PORT}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=clipmesh-lab',
+    `--allowed-peer-ip=${PUBLIC_ADDRESS.replace(/\.1$/, '.0')}-${PUBLIC_ADDRESS.replace(/\.1$/, '.255')}`,
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    '--fingerprint',
+    `--userdb=${folder}/turndb`,
+    `--pidfile=${folder}/turnserver.pid`,
+    '--log-file=stdout',
+    '--simple-log',
+  ];
+  let output = '';
+  const child = spawn(commandPath('turnserver'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  await waitForPort(PUBLIC_ADDRESS, TURN_PORT, TURN_READY_MS);
+  return { child, logs: () => output };
+}
+
+function writeLauncher(folder, namespace) {
+  const launcher = join(folder, `${namespace}-chromium.sh`);
+  const chromium = chromiumExecutablePath() ?? 'chromium';
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\nexec ${commandPath('ip')} netns exec ${namespace} ${chromium} "$@"\n`,
+  );
+  chmodSync(launcher, 0o755);
+  return launcher;
+}
+
+/**
+ * Builds the public segment and starts coturn with `turnSecret`. Routers and devices are added
+ * with `lab.router()` and `router.device()`; `lab.remove()` takes it all down.
+ */
+export async function createLab({ turnSecret }) {
+  const missing = labMissing();
+  if (missing) throw new Error(missing);
+  removeStale();
+  const folder = mkdtempSync(join(tmpdir(), 'clipmesh-lab-'));
+  const namespaces = [];
+  let routers = 0;
+  ip('link', 'add', BRIDGE, 'type', 'bridge');
+  ip('addr', 'add', `${PUBLIC_ADDRESS}/24`, 'dev', BRIDGE);
+  ip('link', 'set', BRIDGE, 'up');
+  const turn = await startTurn(folder, turnSecret);
+
+  const addNamespace = (role) => {
+    const namespace = `${PREFIX}${process.pid}-${role}`;
+    ip('netns', 'add', namespace);
+    namespaces.push(namespace);
+    ip('-n', namespace, 'link', 'set', 'lo', 'up');
+    return namespace;
+  };
+
+  /** A home network behind one NAT router: `cone` keeps ports, `symmetric` draws them at random. */
+  function router({ nat = 'cone', udp = true } = {}) {
+    const index = ++routers;
+    const namespace = addNamespace(`r${index}`);
+    const wan = `cmw${index}`;
+    ip('link', 'add', wan, 'type', 'veth', 'peer', 'name', 'wan', 'netns', namespace);
+    ip('link', 'set', wan, 'master', BRIDGE, 'up');
+    ip('-n', namespace, 'addr', 'add', `10.200.0.${10 + index}/24`, 'dev', 'wan');
+    ip('-n', namespace, 'link', 'set', 'wan', 'up');
+    ip('-n', namespace, 'link', 'add', 'lan', 'type', 'bridge');
+    ip('-n', namespace, 'addr', 'add', `192.168.${index}.1/24`, 'dev', 'lan');
+    ip('-n', namespace, 'link', 'set', 'lan', 'up');
+    inside(namespace, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    const masquerade = ['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan', '-j', 'MASQUERADE'];
+    inside(
+      namespace,
+      'iptables',
+      ...masquerade,
+      ...(nat === 'symmetric' ? ['--random-fully'] : []),
+    );
+    const udpRule = ['FORWARD', '-p', 'udp', '-j', 'DROP'];
+    const blockUdp = () => inside(namespace, 'iptables', '-I', ...udpRule);
+    const allowUdp = () => inside(namespace, 'iptables', '-D', ...udpRule);
+    if (!udp) blockUdp();
+    let devices = 0;
+    return {
+      namespace,
+      wanAddress: `10.200.0.${10 + index}`,
+      blockUdp,
+      allowUdp,
+      /** A device on this network: launch its Chromium through `executablePath`. */
+      device() {
+        const host = 10 + ++devices;
+        const own = addNamespace(`r${index}d${devices}`);
+        const port = `cml${index}d${devices}`;
+        ip(
+          '-n',
+          namespace,
+          'link',
+          'add',
+          port,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          'eth0',
+          'netns',
+          own,
+        );
+        ip('-n', namespace, 'link', 'set', port, 'master', 'lan', 'up');
+        ip('-n', own, 'addr', 'add', `192.168.${index}.${host}/24`, 'dev', 'eth0');
+        ip('-n', own, 'link', 'set', 'eth0', 'up');
+        ip('-n', own, 'route', 'add', 'default', 'via', `192.168.${index}.1`);
+        return {
+          namespace: own,
+          address: `192.168.${index}.${host}`,
+          executablePath: writeLauncher(folder, own),
+        };
+      },
+    };
+  }
+
+  return {
+    turnUrl: (transport = 'udp') => `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=${transport}`,
+    stunUrl: `stun:${PUBLIC_ADDRESS}:${TURN_PORT}`,
+    router,
+    turnLogs: turn.logs,
+    /** Stops coturn and deletes every namespace, cable and launcher the lab made. */
+    remove() {
+      turn.child.kill('SIGKILL');
+      const problems = [];
+      for (const namespace of namespaces.splice(0).reverse()) {
+        try {
+          ip('netns', 'delete', namespace);
+        } catch (error) {
+          problems.push(`${namespace}: ${error.message}`);
+        }
+      }
+      ip('link', 'delete', BRIDGE);
+      rmSync(folder, { recursive: true, force: true });
+      if (problems.length > 0) throw new Error(`the lab left namespaces: ${problems.join('; ')}`);
+    },
+  };
+}
