@@ -20,7 +20,7 @@ function closedLink(): PeerLink {
     send: async () => {
       throw new Error('not open');
     },
-    route: async () => 'direct',
+    route: async () => 'lan',
     close: () => {},
   };
 }

@@ -1,6 +1,8 @@
 // One RTCPeerConnection to one remote device, with the perfect negotiation
 // pattern: both sides may offer at any time; the polite side yields on glare.
 
+import type { IceServers } from './ice-servers';
+import { type DirectPath, PathWatch, pathOfStats } from './link-path';
 import type { Candidate, SessionDescription } from './protocol';
 
 export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
@@ -8,7 +10,7 @@ export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
 export interface PeerOptions {
   remoteId: string;
   polite: boolean;
-  iceServers: RTCIceServer[];
+  iceServers: IceServers;
   /** Forces candidates through TURN only; with no TURN server no direct link can open. */
   forceRelay: boolean;
   sendDescription(description: SessionDescription): void;
@@ -16,6 +18,8 @@ export interface PeerOptions {
   /** A text frame, or a binary one (an ArrayBuffer). */
   onMessage(data: string | ArrayBuffer): void;
   onState(state: LinkState): void;
+  /** The way the link's packets go, each time it changes while the link is open. */
+  onPath?(path: DirectPath): void;
 }
 
 /** What the mesh needs of a link to one device; Peer is the WebRTC one. */
@@ -25,7 +29,7 @@ export interface PeerLink {
   handleDescription(description: SessionDescription): Promise<void>;
   handleCandidate(candidate: Candidate): Promise<void>;
   send(data: string | Uint8Array<ArrayBuffer>): Promise<void>;
-  route(): Promise<'direct' | 'turn'>;
+  route(): Promise<DirectPath>;
   close(): void;
 }
 
@@ -49,12 +53,18 @@ export class Peer implements PeerLink {
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   /** Candidates that came before the description they belong to. */
   private early: Candidate[] = [];
+  /** Settles once the ICE servers are set: nothing is gathered before then. */
+  private readonly iceReady: Promise<void>;
+  private readonly pathWatch: PathWatch;
 
   constructor(private readonly options: PeerOptions) {
+    const { iceServers } = options;
     this.pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
+      iceServers: Array.isArray(iceServers) ? iceServers : [],
       iceTransportPolicy: options.forceRelay ? 'relay' : 'all',
     });
+    this.iceReady = Array.isArray(iceServers) ? Promise.resolve() : this.useServers(iceServers);
+    this.pathWatch = new PathWatch(this.pc, (path) => options.onPath?.(path));
     // Negotiated with a fixed id: both sides create it, so neither waits for ondatachannel.
     this.channel = this.pc.createDataChannel('clips', { negotiated: true, id: 0, ordered: true });
     this.channel.bufferedAmountLowThreshold = LOW_WATER;
@@ -113,6 +123,7 @@ export class Peer implements PeerLink {
     }
     for (const candidate of this.early.splice(0)) await this.handleCandidate(candidate);
     if (description.type === 'offer') {
+      await this.iceReady;
       await pc.setLocalDescription();
       this.sendLocalDescription();
     }
@@ -139,18 +150,9 @@ export class Peer implements PeerLink {
     else this.channel.send(data);
   }
 
-  /** 'turn' when the selected candidate pair goes through a TURN server. */
-  async route(): Promise<'direct' | 'turn'> {
-    const stats = await this.pc.getStats();
-    let pairId: string | undefined;
-    stats.forEach((report) => {
-      if (report.type === 'transport' && report.selectedCandidatePairId) {
-        pairId = report.selectedCandidatePairId;
-      }
-    });
-    const pair = pairId ? stats.get(pairId) : undefined;
-    const local = pair ? stats.get(pair.localCandidateId) : undefined;
-    return local?.candidateType === 'relay' ? 'turn' : 'direct';
+  /** The way the selected candidate pair goes ('nat' until one is selected). */
+  async route(): Promise<DirectPath> {
+    return pathOfStats(await this.pc.getStats()) ?? 'nat';
   }
 
   restartIce(): void {
@@ -158,6 +160,7 @@ export class Peer implements PeerLink {
   }
 
   close(): void {
+    this.pathWatch.stop();
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.resendTimer);
     this.pc.onnegotiationneeded = null;
@@ -174,6 +177,7 @@ export class Peer implements PeerLink {
   private async offer(): Promise<void> {
     try {
       this.makingOffer = true;
+      await this.iceReady;
       await this.pc.setLocalDescription();
       this.sendLocalDescription();
     } finally {
@@ -228,9 +232,23 @@ export class Peer implements PeerLink {
     });
   }
 
+  /** Sets the servers a source names before the first offer or answer gathers candidates. */
+  private async useServers(source: () => Promise<RTCIceServer[]>): Promise<void> {
+    const iceServers = await source();
+    if (this.pc.signalingState === 'closed') return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    } catch {
+      // The sources check every address first; if the browser still refuses one, the link
+      // goes on with host addresses, and the sealed fallback covers what they cannot reach.
+    }
+  }
+
   private setState(state: LinkState): void {
     if (state === this.state || this.state === 'closed') return;
     this.state = state;
+    if (state === 'open') this.pathWatch.start();
+    else this.pathWatch.stop();
     this.options.onState(state);
   }
 }

@@ -4,6 +4,7 @@
 
 import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN } from '../../relay/contract';
 import { forgetRoomClips } from './clip-store';
+import { iceServerError } from './ice-servers';
 import { newDeviceIdentity } from './keys';
 import { MAX_NAME_CHARS } from './protocol';
 import { appStore, type Store } from './storage';
@@ -118,7 +119,7 @@ export async function loadSettings(store = appStore()): Promise<Settings> {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (typeof saved?.autoCopy === 'boolean') settings.autoCopy = saved.autoCopy;
   if (typeof saved?.relayUrl === 'string') settings.relayUrl = saved.relayUrl;
-  if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers;
+  if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers.filter(isIceServer);
   if (typeof saved?.forceRelay === 'boolean') settings.forceRelay = saved.forceRelay;
   return settings;
 }
@@ -146,6 +147,13 @@ function isDevice(value: Partial<DeviceRecord> | undefined): value is DeviceReco
     DEVICE_KEY_PATTERN.test(value.key) &&
     typeof value.name === 'string'
   );
+}
+
+function isIceServer(value: unknown): value is RTCIceServer {
+  const server = value as Partial<RTCIceServer> | null;
+  const urls = server?.urls;
+  const listed = typeof urls === 'string' || (Array.isArray(urls) && urls.length > 0);
+  return listed && iceServerError(server as RTCIceServer) === null;
 }
 
 function isRoom(value: unknown): value is RoomRecord {

@@ -1,8 +1,9 @@
 // Who is in the room, as this device knows it: what the relay lists, and which of those
 // devices proved themselves with something sealed. The mesh keeps a link to each.
 
+import type { DirectPath } from './link-path';
 import type { PeerLink } from './peer';
-import type { DeviceView, PeerState } from './session-types';
+import type { DeviceView, LinkPath, PeerState } from './session-types';
 
 export interface Remote {
   id: string;
@@ -13,7 +14,7 @@ export interface Remote {
   /** Something sealed from it opened: the relay alone cannot make a device appear. */
   verified: boolean;
   peer?: PeerLink;
-  route: 'direct' | 'turn';
+  route: DirectPath;
   fallback: boolean;
   fallbackTimer?: ReturnType<typeof setTimeout>;
   retryTimer?: ReturnType<typeof setTimeout>;
@@ -55,7 +56,7 @@ export class Roster {
       lastSeen: Date.now(),
       present: false,
       verified: false,
-      route: 'direct',
+      route: 'nat',
       fallback: false,
       retries: 0,
     };
@@ -99,6 +100,7 @@ export class Roster {
         id: remote.id,
         name: remote.name,
         state: stateOf(remote),
+        path: pathOf(remote),
         lastSeen: remote.lastSeen,
       }));
   }
@@ -136,7 +138,13 @@ export function isReachable(remote: Remote): boolean {
 }
 
 function stateOf(remote: Remote): PeerState {
-  if (remote.peer?.isOpen) return remote.route;
+  if (remote.peer?.isOpen) return remote.route === 'turn' ? 'turn' : 'direct';
   if (remote.fallback && remote.present) return 'relay';
   return remote.present ? 'connecting' : 'lost';
+}
+
+/** The way clips go to the device now, if they can. */
+function pathOf(remote: Remote): LinkPath | undefined {
+  if (remote.peer?.isOpen) return remote.route;
+  return remote.fallback && remote.present ? 'relay' : undefined;
 }

@@ -53,6 +53,9 @@ export async function updateSettings(change: Partial<Settings>): Promise<void> {
   } catch (cause) {
     notice.value = `Settings work for now but could not be saved: ${errorText(cause)}`;
   }
-  const reconnect = next.relayUrl !== current.relayUrl || next.forceRelay !== current.forceRelay;
+  const reconnect =
+    next.relayUrl !== current.relayUrl ||
+    next.forceRelay !== current.forceRelay ||
+    next.iceServers !== current.iceServers;
   if (reconnect && room.value) await reopenRoom(room.value.code);
 }

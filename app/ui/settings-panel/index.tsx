@@ -1,9 +1,10 @@
-// Auto-copy, which relay to use, and whether to allow direct links.
+// Auto-copy, which relay to use, whether to allow direct links, and STUN/TURN servers.
 
 import { useSignal } from '@preact/signals';
 import { updateSettings } from '../device-control';
 import { relayUrlError } from '../lib/relay-url';
 import { settings } from '../state';
+import { IceServersSettings } from './ice-servers';
 import styles from './settings-panel.module.css';
 
 export function SettingsPanel() {
@@ -73,6 +74,7 @@ export function SettingsPanel() {
           </p>
         )}
       </form>
+      <IceServersSettings />
     </div>
   );
 }
