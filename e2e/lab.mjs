@@ -168,6 +168,23 @@ export async function createLab({ turnSecret }) {
       ...masquerade,
       ...(nat === 'symmetric' ? ['--random-fully'] : []),
     );
+    // Unasked-for packets to the router are dropped before conntrack confirms an entry for
+    // them: such an entry would hold the port a device's own reply needs, and NAT would then
+    // pick another port (a punched hole that never opens).
+    inside(
+      namespace,
+      'iptables',
+      '-A',
+      'INPUT',
+      '-i',
+      'wan',
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-j',
+      'DROP',
+    );
     const udpRule = ['FORWARD', '-p', 'udp', '-j', 'DROP'];
     const blockUdp = () => inside(namespace, 'iptables', '-I', ...udpRule);
     const allowUdp = () => inside(namespace, 'iptables', '-D', ...udpRule);

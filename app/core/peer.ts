@@ -38,6 +38,11 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 /** How long 'disconnected' may last before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2_000;
+/**
+ * How long 'disconnected' may last before the link counts as failed, so the mesh sends
+ * through the sealed fallback meanwhile; the restart goes on and takes clips back if it works.
+ */
+export const FAILOVER_MS = 5_000;
 /** An offer still unanswered after this long is sent again: the first may have been lost. */
 const OFFER_RESEND_MS = 5_000;
 const MAX_EARLY_CANDIDATES = 64;
@@ -50,6 +55,7 @@ export class Peer implements PeerLink {
   private settingAnswer = false;
   private state: LinkState = 'connecting';
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private failoverTimer: ReturnType<typeof setTimeout> | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   /** Candidates that came before the description they belong to. */
   private early: Candidate[] = [];
@@ -162,6 +168,7 @@ export class Peer implements PeerLink {
   close(): void {
     this.pathWatch.stop();
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.failoverTimer);
     clearTimeout(this.resendTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onsignalingstatechange = null;
@@ -215,8 +222,13 @@ export class Peer implements PeerLink {
       this.restartIce();
     } else if (ice === 'disconnected') {
       this.disconnectTimer = setTimeout(() => this.restartIce(), DISCONNECTED_GRACE_MS);
+      this.failoverTimer ??= setTimeout(() => this.setState('failed'), FAILOVER_MS);
     } else if ((ice === 'connected' || ice === 'completed') && this.channel.readyState === 'open') {
       this.setState('open');
+    }
+    if (ice === 'connected' || ice === 'completed' || ice === 'failed') {
+      clearTimeout(this.failoverTimer);
+      this.failoverTimer = undefined;
     }
   }
 

@@ -6,8 +6,8 @@ import type { TransportStatus } from '../../core/transport/types';
 export const PEER_STATE_LABELS: Record<PeerState, string> = {
   connecting: 'connecting…',
   direct: 'direct',
-  turn: 'via TURN',
-  relay: 'via relay (end-to-end encrypted)',
+  turn: 'via TURN relay',
+  relay: 'via clipmesh relay (end-to-end encrypted)',
   lost: 'lost',
 };
 
