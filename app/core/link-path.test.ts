@@ -27,6 +27,19 @@ describe('pathOfStats', () => {
     expect(pathOfStats(report(local, remote, 'selected'))).toBe(path);
   });
 
+  it('takes a peer-reflexive candidate at a signaled host address for that host', () => {
+    const stats = report('host', 'prflx');
+    Object.assign(stats.get('R') ?? {}, { address: '192.168.1.11', port: 5000 });
+    expect(pathOfStats(stats)).toBe('nat');
+    stats.set('H', {
+      type: 'remote-candidate',
+      candidateType: 'host',
+      address: '192.168.1.11',
+      port: 5000,
+    });
+    expect(pathOfStats(stats)).toBe('lan');
+  });
+
   it('is null until a pair is selected, or when the report is malformed', () => {
     expect(pathOfStats(new Map())).toBeNull();
     const broken = report('host', 'host');

@@ -16,12 +16,24 @@ interface StatsEntry {
   selected?: unknown;
   nominated?: unknown;
   state?: unknown;
+  address?: unknown;
+  port?: unknown;
 }
 
-/** The kind of an RTCIceCandidateStats, when it is one. */
+/**
+ * The kind of an RTCIceCandidateStats, when it is one. A peer-reflexive candidate (learned from
+ * a check that came before the signaled candidates) at the address of a signaled host
+ * candidate is that host candidate.
+ */
 function candidateType(stats: ReadonlyMap<string, StatsEntry>, id: unknown): string | undefined {
   const entry = typeof id === 'string' ? stats.get(id) : undefined;
-  return typeof entry?.candidateType === 'string' ? entry.candidateType : undefined;
+  const type = typeof entry?.candidateType === 'string' ? entry.candidateType : undefined;
+  if (type !== 'prflx' || typeof entry?.address !== 'string') return type;
+  for (const other of stats.values()) {
+    const same = other.type === entry.type && other.address === entry.address;
+    if (same && other.port === entry.port && other.candidateType === 'host') return 'host';
+  }
+  return type;
 }
 
 /** The selected pair: through its transport, or (older browsers) the pair marked selected. */
