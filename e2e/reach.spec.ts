@@ -82,6 +82,19 @@ test('a device behind a symmetric NAT links via TURN with credentials from the r
   const inUse = a.page.getByTestId('ice-in-use');
   await expect(inUse).toContainText(`${lab.turnUrl('udp')}`);
   await expect(inUse).toContainText('from the relay');
+  await expect(inUse).not.toContainText(TURN_SECRET);
+  // A person's own server is checked before it is kept, and then comes first.
+  const address = a.page.getByLabel('Add your own server');
+  await address.fill('https://turn.example.com');
+  await a.page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(a.page.getByRole('alert')).toHaveText(
+    'A server address starts with stun:, turn: or turns:.',
+  );
+  await address.fill(lab.stunUrl);
+  await a.page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(a.page.getByTestId('own-ice-servers')).toContainText(lab.stunUrl);
+  await expect(inUse.locator('li').first()).toHaveText(`${lab.stunUrl} (yours)`);
+  await expect(peerPath(a)).toHaveAttribute('data-path', 'turn', { timeout: 30_000 });
 });
 
 test('with UDP blocked, devices link via TURN over TCP when the relay offers it', async ({

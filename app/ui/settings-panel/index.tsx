@@ -39,7 +39,8 @@ export function SettingsPanel() {
           checked={current.forceRelay ?? false}
           onChange={(event) => void updateSettings({ forceRelay: event.currentTarget.checked })}
         />
-        Force relay (no direct links). Clips stay end-to-end encrypted but travel through the relay.
+        Force relay (no direct links). Clips stay end-to-end encrypted but travel through a TURN
+        relay, or the clipmesh relay.
       </label>
       <form
         class={styles.relay}
