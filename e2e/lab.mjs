@@ -124,6 +124,38 @@ function writeLauncher(folder, namespace) {
   return launcher;
 }
 
+/** Splits a command line written as one string; lab commands have no quoted words. */
+const words = (line) => line.split(' ');
+
+/** The router of home network `index`: WAN on the public bridge, NAT to its LAN bridge. */
+function buildRouter(namespace, index, nat) {
+  ip(...words(`link add cmw${index} type veth peer name wan netns ${namespace}`));
+  ip(...words(`link set cmw${index} master ${BRIDGE} up`));
+  const inRouter = (line) => ip('-n', namespace, ...words(line));
+  inRouter(`addr add 10.200.0.${10 + index}/24 dev wan`);
+  inRouter('link set wan up');
+  inRouter('link add lan type bridge');
+  inRouter(`addr add 192.168.${index}.1/24 dev lan`);
+  inRouter('link set lan up');
+  inside(namespace, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+  const random = nat === 'symmetric' ? ' --random-fully' : '';
+  inside(namespace, 'iptables', ...words(`-t nat -A POSTROUTING -o wan -j MASQUERADE${random}`));
+  // Unasked-for packets to the router are dropped before conntrack confirms an entry for
+  // them: such an entry would hold the port a device's own reply needs, and NAT would then
+  // pick another port (a punched hole that never opens).
+  inside(namespace, 'iptables', ...words('-A INPUT -i wan -m conntrack --ctstate NEW -j DROP'));
+}
+
+/** Device `host` on the LAN of router `index`: its own namespace, cabled to the LAN bridge. */
+function buildDevice(router, own, index, host) {
+  const port = `cml${index}d${host}`;
+  ip('-n', router, ...words(`link add ${port} type veth peer name eth0 netns ${own}`));
+  ip('-n', router, ...words(`link set ${port} master lan up`));
+  ip('-n', own, ...words(`addr add 192.168.${index}.${host}/24 dev eth0`));
+  ip('-n', own, ...words('link set eth0 up'));
+  ip('-n', own, ...words(`route add default via 192.168.${index}.1`));
+}
+
 /**
  * Builds the public segment and starts coturn with `turnSecret`. Routers and devices are added
  * with `lab.router()` and `router.device()`; `lab.remove()` takes it all down.
@@ -135,9 +167,9 @@ export async function createLab({ turnSecret }) {
   const folder = mkdtempSync(join(tmpdir(), 'clipmesh-lab-'));
   const namespaces = [];
   let routers = 0;
-  ip('link', 'add', BRIDGE, 'type', 'bridge');
-  ip('addr', 'add', `${PUBLIC_ADDRESS}/24`, 'dev', BRIDGE);
-  ip('link', 'set', BRIDGE, 'up');
+  ip(...words(`link add ${BRIDGE} type bridge`));
+  ip(...words(`addr add ${PUBLIC_ADDRESS}/24 dev ${BRIDGE}`));
+  ip(...words(`link set ${BRIDGE} up`));
   const turn = await startTurn(folder, turnSecret);
 
   const addNamespace = (role) => {
@@ -152,40 +184,8 @@ export async function createLab({ turnSecret }) {
   function router({ nat = 'cone', udp = true } = {}) {
     const index = ++routers;
     const namespace = addNamespace(`r${index}`);
-    const wan = `cmw${index}`;
-    ip('link', 'add', wan, 'type', 'veth', 'peer', 'name', 'wan', 'netns', namespace);
-    ip('link', 'set', wan, 'master', BRIDGE, 'up');
-    ip('-n', namespace, 'addr', 'add', `10.200.0.${10 + index}/24`, 'dev', 'wan');
-    ip('-n', namespace, 'link', 'set', 'wan', 'up');
-    ip('-n', namespace, 'link', 'add', 'lan', 'type', 'bridge');
-    ip('-n', namespace, 'addr', 'add', `192.168.${index}.1/24`, 'dev', 'lan');
-    ip('-n', namespace, 'link', 'set', 'lan', 'up');
-    inside(namespace, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-    const masquerade = ['-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan', '-j', 'MASQUERADE'];
-    inside(
-      namespace,
-      'iptables',
-      ...masquerade,
-      ...(nat === 'symmetric' ? ['--random-fully'] : []),
-    );
-    // Unasked-for packets to the router are dropped before conntrack confirms an entry for
-    // them: such an entry would hold the port a device's own reply needs, and NAT would then
-    // pick another port (a punched hole that never opens).
-    inside(
-      namespace,
-      'iptables',
-      '-A',
-      'INPUT',
-      '-i',
-      'wan',
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-j',
-      'DROP',
-    );
-    const udpRule = ['FORWARD', '-p', 'udp', '-j', 'DROP'];
+    buildRouter(namespace, index, nat);
+    const udpRule = words('FORWARD -p udp -j DROP');
     const blockUdp = () => inside(namespace, 'iptables', '-I', ...udpRule);
     const allowUdp = () => inside(namespace, 'iptables', '-D', ...udpRule);
     if (!udp) blockUdp();
@@ -199,30 +199,9 @@ export async function createLab({ turnSecret }) {
       device() {
         const host = 10 + ++devices;
         const own = addNamespace(`r${index}d${devices}`);
-        const port = `cml${index}d${devices}`;
-        ip(
-          '-n',
-          namespace,
-          'link',
-          'add',
-          port,
-          'type',
-          'veth',
-          'peer',
-          'name',
-          'eth0',
-          'netns',
-          own,
-        );
-        ip('-n', namespace, 'link', 'set', port, 'master', 'lan', 'up');
-        ip('-n', own, 'addr', 'add', `192.168.${index}.${host}/24`, 'dev', 'eth0');
-        ip('-n', own, 'link', 'set', 'eth0', 'up');
-        ip('-n', own, 'route', 'add', 'default', 'via', `192.168.${index}.1`);
-        return {
-          namespace: own,
-          address: `192.168.${index}.${host}`,
-          executablePath: writeLauncher(folder, own),
-        };
+        buildDevice(namespace, own, index, host);
+        const executablePath = writeLauncher(folder, own);
+        return { namespace: own, address: `192.168.${index}.${host}`, executablePath };
       },
     };
   }
