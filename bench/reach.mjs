@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createLab, PUBLIC_ADDRESS } from '../e2e/lab.mjs';
+import { createLab, PUBLIC_ADDRESS, PUBLIC_ADDRESS6 } from '../e2e/lab.mjs';
 import { insideNamespace, namespaceCommand } from '../e2e/netns.mjs';
 import { launchRelay } from '../scripts/relay-process.mjs';
 import {
@@ -64,12 +64,18 @@ async function main() {
       `${lab.turnUrl()},${lab.turnUrl('tcp')}`,
     ]);
     const udpOnly = await startRelay(relays, [...ice, '--turn', lab.turnUrl()]);
-    const secure = `--unsafely-treat-insecure-origin-as-secure=${full},${udpOnly}`;
+    const dualStack = await startRelay(
+      relays,
+      ['--host', '::', '--stun', `${lab.stunUrl},${lab.stunUrl6}`],
+      `[${PUBLIC_ADDRESS6}]`,
+    );
+    const secure = `--unsafely-treat-insecure-origin-as-secure=${full},${udpOnly},${dualStack}`;
     const topologies = {
       lan: [full, () => ((home) => [home, home])(lab.router())],
       cone: [full, () => [lab.router(), lab.router()]],
       symmetric: [full, () => [lab.router({ nat: 'symmetric' }), lab.router()]],
       udp_blocked: [full, () => [lab.router({ udp: false }), lab.router({ udp: false })]],
+      ipv6: [dualStack, () => [lab.router({ ip: 6 }), lab.router({ ip: 46 })]],
       udp_blocked_no_turn_tcp: [
         udpOnly,
         () => [lab.router({ udp: false }), lab.router({ udp: false })],
@@ -97,13 +103,13 @@ async function main() {
   }
 }
 
-async function startRelay(relays, args) {
+async function startRelay(relays, args, host = PUBLIC_ADDRESS) {
   const { child, port } = await launchRelay({
     args: ['--port', '0', '--host', '0.0.0.0', '--static', `${REPO_ROOT}dist/app-test`, ...args],
     stderr: 'inherit',
   });
   relays.push(child);
-  return `http://${PUBLIC_ADDRESS}:${port}`;
+  return `http://${host}:${port}`;
 }
 
 /** One join across the topology: time to the first clip, the path shown, then paced clips. */

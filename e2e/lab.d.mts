@@ -1,4 +1,5 @@
 export declare const PUBLIC_ADDRESS: string;
+export declare const PUBLIC_ADDRESS6: string;
 export declare const TURN_PORT: number;
 
 export declare function labMissing(): string | undefined;
@@ -22,7 +23,8 @@ export interface LabRouter {
 export interface Lab {
   turnUrl(transport?: 'udp' | 'tcp'): string;
   readonly stunUrl: string;
-  router(options?: { nat?: 'cone' | 'symmetric'; udp?: boolean }): LabRouter;
+  readonly stunUrl6: string;
+  router(options?: { nat?: 'cone' | 'symmetric'; udp?: boolean; ip?: 4 | 6 | 46 }): LabRouter;
   turnLogs(): string;
   remove(): void;
 }

@@ -15,6 +15,8 @@ import { chromiumExecutablePath } from './chromium.mjs';
 import { insideNamespace } from './netns.mjs';
 
 export const PUBLIC_ADDRESS = '10.200.0.1';
+/** The public segment's IPv6 address: the same relay and coturn, for IPv6-only networks. */
+export const PUBLIC_ADDRESS6 = 'fd00:200::1';
 export const TURN_PORT = 3478;
 const BRIDGE = 'cmpub';
 const PREFIX = 'cmlab-';
@@ -28,7 +30,7 @@ export function labMissing() {
   if (!insideNamespace() || process.getuid?.() !== 0) {
     return 'the lab needs root in the suite namespace: run it through `node e2e/run.mjs`';
   }
-  const absent = ['ip', 'iptables', 'turnserver'].filter((name) => !commandPath(name));
+  const absent = ['ip', 'iptables', 'ip6tables', 'turnserver'].filter((name) => !commandPath(name));
   if (absent.length > 0) return `the lab needs ${absent.join(', ')} (iproute2, iptables, coturn)`;
   return undefined;
 }
@@ -85,7 +87,9 @@ async function startTurn(folder, secret) {
   const args = [
     '-n',
     `--listening-ip=${PUBLIC_ADDRESS}`,
+    `--listening-ip=${PUBLIC_ADDRESS6}`,
     `--relay-ip=${PUBLIC_ADDRESS}`,
+    `--relay-ip=${PUBLIC_ADDRESS6}`,
     `--listening-port=${TURN_PORT}`,
     '--use-auth-secret',
     `--static-auth-secret=${secret}`,
@@ -127,6 +131,20 @@ function writeLauncher(folder, namespace) {
 /** Splits a command line written as one string; lab commands have no quoted words. */
 const words = (line) => line.split(' ');
 
+/** IPv6 on router `index` as on IPv4: the public /64 on its WAN, NAT66 to its LAN's /64. */
+function addIpv6(namespace, index) {
+  const inRouter = (line) => ip('-n', namespace, ...words(line));
+  inRouter(`-6 addr add fd00:200::${10 + index}/64 dev wan nodad`);
+  inRouter(`-6 addr add fd00:${index}::1/64 dev lan nodad`);
+  inside(namespace, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1');
+  inside(namespace, 'ip6tables', ...words('-t nat -A POSTROUTING -o wan -j MASQUERADE'));
+  inside(
+    namespace,
+    'ip6tables',
+    ...words('-A INPUT -i wan -p udp -m conntrack --ctstate NEW -j DROP'),
+  );
+}
+
 /** The router of home network `index`: WAN on the public bridge, NAT to its LAN bridge. */
 function buildRouter(namespace, index, nat) {
   ip(...words(`link add cmw${index} type veth peer name wan netns ${namespace}`));
@@ -146,14 +164,23 @@ function buildRouter(namespace, index, nat) {
   inside(namespace, 'iptables', ...words('-A INPUT -i wan -m conntrack --ctstate NEW -j DROP'));
 }
 
-/** Device `host` on the LAN of router `index`: its own namespace, cabled to the LAN bridge. */
-function buildDevice(router, own, index, host) {
+/**
+ * Device `host` on the LAN of router `index`: its own namespace, cabled to the LAN bridge,
+ * with IPv4, IPv6 or both.
+ */
+function buildDevice(router, own, index, host, { ipv4, ipv6 }) {
   const port = `cml${index}d${host}`;
   ip('-n', router, ...words(`link add ${port} type veth peer name eth0 netns ${own}`));
   ip('-n', router, ...words(`link set ${port} master lan up`));
-  ip('-n', own, ...words(`addr add 192.168.${index}.${host}/24 dev eth0`));
   ip('-n', own, ...words('link set eth0 up'));
-  ip('-n', own, ...words(`route add default via 192.168.${index}.1`));
+  if (ipv4) {
+    ip('-n', own, ...words(`addr add 192.168.${index}.${host}/24 dev eth0`));
+    ip('-n', own, ...words(`route add default via 192.168.${index}.1`));
+  }
+  if (ipv6) {
+    ip('-n', own, ...words(`-6 addr add fd00:${index}::${host}/64 dev eth0 nodad`));
+    ip('-n', own, ...words(`-6 route add default via fd00:${index}::1`));
+  }
 }
 
 /**
@@ -169,6 +196,7 @@ export async function createLab({ turnSecret }) {
   let routers = 0;
   ip(...words(`link add ${BRIDGE} type bridge`));
   ip(...words(`addr add ${PUBLIC_ADDRESS}/24 dev ${BRIDGE}`));
+  ip(...words(`-6 addr add ${PUBLIC_ADDRESS6}/64 dev ${BRIDGE} nodad`));
   ip(...words(`link set ${BRIDGE} up`));
   const turn = await startTurn(folder, turnSecret);
 
@@ -180,11 +208,16 @@ export async function createLab({ turnSecret }) {
     return namespace;
   };
 
-  /** A home network behind one NAT router: `cone` keeps ports, `symmetric` draws them at random. */
-  function router({ nat = 'cone', udp = true } = {}) {
+  /**
+   * A home network behind one NAT router: `cone` keeps ports, `symmetric` draws them at random.
+   * `ip`: 4 (the default), 6 (an IPv6-only network) or 46 (both), each behind NAT.
+   */
+  function router({ nat = 'cone', udp = true, ip: family = 4 } = {}) {
     const index = ++routers;
     const namespace = addNamespace(`r${index}`);
     buildRouter(namespace, index, nat);
+    const stacks = { ipv4: family !== 6, ipv6: family !== 4 };
+    if (stacks.ipv6) addIpv6(namespace, index);
     const udpRule = words('FORWARD -p udp -j DROP');
     const blockUdp = () => inside(namespace, 'iptables', '-I', ...udpRule);
     const allowUdp = () => inside(namespace, 'iptables', '-D', ...udpRule);
@@ -199,7 +232,7 @@ export async function createLab({ turnSecret }) {
       device() {
         const host = 10 + ++devices;
         const own = addNamespace(`r${index}d${devices}`);
-        buildDevice(namespace, own, index, host);
+        buildDevice(namespace, own, index, host, stacks);
         const executablePath = writeLauncher(folder, own);
         return { namespace: own, address: `192.168.${index}.${host}`, executablePath };
       },
@@ -209,6 +242,7 @@ export async function createLab({ turnSecret }) {
   return {
     turnUrl: (transport = 'udp') => `turn:${PUBLIC_ADDRESS}:${TURN_PORT}?transport=${transport}`,
     stunUrl: `stun:${PUBLIC_ADDRESS}:${TURN_PORT}`,
+    stunUrl6: `stun:[${PUBLIC_ADDRESS6}]:${TURN_PORT}`,
     router,
     turnLogs: turn.logs,
     /** Stops coturn and deletes every namespace, cable and launcher the lab made. */

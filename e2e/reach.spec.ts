@@ -19,6 +19,8 @@ let lab: Lab;
 let full: Relay;
 /** Hands out STUN and TURN over UDP only. */
 let udpOnly: Relay;
+/** Listens on IPv6 too, and hands out STUN on both families. */
+let dualStack: Relay;
 let relays: Relay[];
 
 test.beforeAll(async () => {
@@ -30,12 +32,16 @@ test.beforeAll(async () => {
     args: [...turn, '--turn', `${lab.turnUrl('udp')},${lab.turnUrl('tcp')}`],
   });
   udpOnly = await startRelay({ args: [...turn, '--turn', lab.turnUrl('udp')] });
-  relays = [full, udpOnly];
+  dualStack = await startRelay({
+    args: ['--host', '::', '--stun', `${lab.stunUrl},${lab.stunUrl6}`],
+  });
+  relays = [full, udpOnly, dualStack];
 });
 
 test.afterAll(async () => {
   await full?.stop();
   await udpOnly?.stop();
+  await dualStack?.stop();
   lab?.remove();
 });
 
@@ -44,10 +50,11 @@ async function pairAcross(
   [routerA, routerB]: [LabRouter, LabRouter],
   relay: Relay,
   path: string,
+  family: 4 | 6 = 4,
 ) {
   const a = await launchOn(devices, 'A', routerA, relays);
   const b = await launchOn(devices, 'B', routerB, relays);
-  await pairInLab(a, b, relay, path);
+  await pairInLab(a, b, relay, path, family);
   return [a, b] as const;
 }
 
@@ -115,6 +122,15 @@ test('with UDP blocked and no TURN over TCP, clips go through the sealed relay f
   const [a, b] = await pairAcross(devices, [...routers], udpOnly, 'relay');
   await expect(peerPath(a)).toContainText('via clipmesh relay (end-to-end encrypted)');
   await exchangeClips(a, b, 'sealed clip');
+});
+
+test('a device on an IPv6-only network links directly through NAT over IPv6', async ({
+  devices,
+}) => {
+  const routers = [lab.router({ ip: 6 }), lab.router({ ip: 46 })] as const;
+  const [a, b] = await pairAcross(devices, [...routers], dualStack, 'nat', 6);
+  await exchangeClips(a, b, 'ipv6 clip');
+  await expect(peerPath(b)).toHaveAttribute('data-path', 'nat');
 });
 
 test('when UDP dies mid-link the sealed fallback takes over in bounded time, and clips go back direct when it returns, none lost or doubled', async ({
