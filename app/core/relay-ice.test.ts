@@ -35,9 +35,13 @@ describe('RelayIce', () => {
   });
 
   it('falls back to the built-in STUN server when neither the relay nor the person has one', async () => {
-    const refused = source([{ refused: 404 }]);
+    const refused = source([{ refused: 503 }, { servers: [STUN] }]);
     refused.ice.relayOpened();
     expect(await refused.ice.servers()).toEqual(DEFAULT_ICE_SERVERS);
+    // The next time the stream opens, it asks again.
+    refused.ice.relayOpened();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await refused.ice.servers()).toEqual([STUN]);
     const silent = source([]);
     expect(await silent.ice.servers()).toEqual(DEFAULT_ICE_SERVERS);
     expect(silent.asked()).toBe(0);

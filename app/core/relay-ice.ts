@@ -78,8 +78,10 @@ export class RelayIce {
       answer = { refused: 0 };
     }
     if ('refused' in answer) {
-      // A relay without this route (an older one) or one that refused: no servers from it.
+      // A relay without this route (an older one) or one that refused: no servers from it
+      // for now; the next time its stream opens asks again.
       this.relay ??= [];
+      this.expiresAt = this.askedAt;
     } else {
       this.relay = answer.servers;
       this.expiresAt = answer.expiresAt ?? Number.POSITIVE_INFINITY;
