@@ -10,7 +10,7 @@ test('with direct links impossible, a 1 MiB clip arrives intact through the seal
     states: ['relay'],
   });
   await expect(a.page.locator('[data-testid="device"][data-state="relay"]')).toContainText(
-    'via relay (end-to-end encrypted)',
+    'via clipmesh relay (end-to-end encrypted)',
   );
 
   // Every character class that must survive: emoji, right-to-left, tabs, newlines, quotes.

@@ -1,5 +1,6 @@
 // Flags and environment for the relay's command line. Flags win over env, env over defaults.
 import { trustedProxies } from './address';
+import { iceOptionsError } from './ice';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
 
 export interface CliConfig extends RelayLimits {
@@ -12,6 +13,10 @@ export interface CliConfig extends RelayLimits {
   origins: string[];
   connectSrc: string[];
   trustProxy: string[];
+  stun?: string[];
+  turn?: string[];
+  turnSecret?: string;
+  turnTtl?: number;
 }
 
 type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
@@ -92,6 +97,34 @@ export const FLAGS: Flag[] = [
     key: 'tap',
     kind: 'string',
     help: 'append every byte received and sent to this file (debugging)',
+  },
+  {
+    name: 'stun',
+    env: 'CLIPMESH_STUN',
+    key: 'stun',
+    kind: 'list',
+    help: 'comma-separated stun: URLs handed to devices',
+  },
+  {
+    name: 'turn',
+    env: 'CLIPMESH_TURN',
+    key: 'turn',
+    kind: 'list',
+    help: 'comma-separated turn:/turns: URLs of a coturn using --turn-secret',
+  },
+  {
+    name: 'turn-secret',
+    env: 'CLIPMESH_TURN_SECRET',
+    key: 'turnSecret',
+    kind: 'string',
+    help: "coturn's static-auth-secret: mints each device a time-limited password",
+  },
+  {
+    name: 'turn-ttl',
+    env: 'CLIPMESH_TURN_TTL',
+    key: 'turnTtl',
+    kind: 'integer',
+    help: 'seconds a minted TURN password works (default 86400)',
   },
   limit('max-body', 'maxBodyBytes', 'largest publish body, in bytes'),
   limit('max-devices', 'maxDevicesPerRoom', 'devices present in one room'),
@@ -207,5 +240,7 @@ export function parseConfig(
   if ((config.cert === undefined) !== (config.key === undefined)) {
     throw new ConfigError('--cert and --key (CLIPMESH_CERT, CLIPMESH_KEY) go together');
   }
+  const iceError = iceOptionsError(config);
+  if (iceError) throw new ConfigError(iceError);
   return config;
 }

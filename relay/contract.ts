@@ -10,6 +10,12 @@ export const eventsPath = (room: string): string => `${API_PREFIX}/rooms/${room}
 /** POST: publish a sealed payload. Body: PublishRequest as application/json. */
 export const messagesPath = (room: string): string => `${API_PREFIX}/rooms/${room}/messages`;
 
+/**
+ * POST: the STUN and TURN servers for a device bound in the room (it subscribed with its key).
+ * Body: IceRequest as application/json; answer: IceResponse.
+ */
+export const icePath = (room: string): string => `${API_PREFIX}/rooms/${room}/ice`;
+
 export const HEALTH_PATH = '/healthz';
 export const METRICS_PATH = '/metrics';
 
@@ -32,6 +38,26 @@ export interface PublishRequest {
 export interface PublishResponse {
   id: string;
   delivered: number;
+}
+
+/** POST body of the ICE route: the device proves its binding with its key. */
+export interface IceRequest {
+  device: string;
+  key: string;
+}
+
+/** One entry of RTCConfiguration.iceServers; TURN entries carry a time-limited credential. */
+export interface IceServerEntry {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+/** 200 answer of the ICE route; empty when the relay was started without --stun or --turn. */
+export interface IceResponse {
+  iceServers: IceServerEntry[];
+  /** ms since epoch when the TURN credentials stop working; absent without TURN. */
+  expiresAt?: number;
 }
 
 /** Every non-2xx answer has this JSON body: `code` for programs, `error` for people. */

@@ -14,6 +14,7 @@ import {
   ROOM_ID_PATTERN,
 } from './contract';
 import { type Cors, corsPolicy, PREFLIGHT_HEADERS, pageHeaders } from './headers';
+import { ICE_BODY_LIMIT, type IceOptions, iceAnswer, parseIceRequest } from './ice';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
 import { jsonLogger, type Logger, shortId } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -25,7 +26,7 @@ import { EventStream, formatEvent, KEEPALIVE_FRAME } from './sse';
 import { createStatic } from './static';
 import { type Tap, tapSocket } from './tap';
 
-export interface RelayOptions extends Partial<RelayLimits> {
+export interface RelayOptions extends Partial<RelayLimits>, IceOptions {
   /** The clock for rooms, replay windows and rate limits; tests move it by hand. */
   now?: () => number;
   log?: Logger;
@@ -61,7 +62,7 @@ interface Client {
   address: string;
 }
 
-const API_ROUTE = /^\/v1\/rooms\/([^/]*)\/(events|messages)$/;
+const API_ROUTE = /^\/v1\/rooms\/([^/]*)\/(events|messages|ice)$/;
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export function createRelay(options: RelayOptions = {}): Relay {
@@ -174,6 +175,23 @@ export function createRelay(options: RelayOptions = {}): Relay {
     sendJson(res, 202, sent, from.cors.api);
   }
 
+  /** STUN and TURN servers, only for a device that proves its binding with its key. */
+  async function ice(req: IncomingMessage, res: ServerResponse, roomId: string, cors: Cors) {
+    requireJson(req);
+    const request = parseIceRequest(await readBody(req, ICE_BODY_LIMIT));
+    const room = rooms.get(roomId);
+    if (!room) throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
+    const admission = rooms.admit(room, request.device, request.key);
+    if (!admission.ok && admission.reason === 'rate_limited') {
+      throw new RelayError(429, 'rate_limited', 'too many requests; slow down');
+    }
+    if (!admission.ok) {
+      throw new RelayError(403, admission.reason, 'device is not bound to this key in this room');
+    }
+    const answer = iceAnswer(options, request.device, now());
+    sendJson(res, 200, answer, cors.api, { 'Cache-Control': 'no-store' });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, from: Client): Promise<void> {
     const { cors } = from;
     const { path, search } = splitUrl(req.url ?? '/');
@@ -215,6 +233,11 @@ export function createRelay(options: RelayOptions = {}): Relay {
     if (action === 'messages') {
       allowMethods(req, 'POST');
       await publish(req, res, roomId, from);
+      return;
+    }
+    if (action === 'ice') {
+      allowMethods(req, 'POST');
+      await ice(req, res, roomId, cors);
       return;
     }
     if (api || !serveStatic) throw new RelayError(404, 'not_found', 'not found');

@@ -22,7 +22,7 @@ function closedLink(): PeerLink {
     send: async () => {
       throw new Error('not open');
     },
-    route: async () => 'direct',
+    route: async () => 'lan',
     close: () => {},
   };
 }

@@ -3,6 +3,7 @@
 
 import { clipPieces } from './binary-pieces';
 import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import type { IceServers } from './ice-servers';
 import { Inbox } from './inbox';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
@@ -24,7 +25,7 @@ export interface MeshOptions {
   selfName: string;
   transport: Transport;
   sealer: Sealer;
-  iceServers: RTCIceServer[];
+  iceServers: IceServers;
   forceRelay: boolean;
   /** Other devices held at most; by default as many as a relay room admits. */
   maxPeers?: number;
@@ -319,6 +320,11 @@ export class Mesh {
         this.inbox.frame(remote.id, data);
       },
       onState: (state) => this.onLinkState(remote, peer, state),
+      onPath: (path) => {
+        if (remote.peer !== peer) return;
+        remote.route = path;
+        this.options.onChange();
+      },
     });
     return peer;
   }

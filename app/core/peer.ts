@@ -1,6 +1,8 @@
 // One RTCPeerConnection to one remote device, with the perfect negotiation
 // pattern: both sides may offer at any time; the polite side yields on glare.
 
+import type { IceServers } from './ice-servers';
+import { type DirectPath, PathWatch, pathOfStats } from './link-path';
 import type { Candidate, SessionDescription } from './protocol';
 
 export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
@@ -8,7 +10,7 @@ export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
 export interface PeerOptions {
   remoteId: string;
   polite: boolean;
-  iceServers: RTCIceServer[];
+  iceServers: IceServers;
   /** Forces candidates through TURN only; with no TURN server no direct link can open. */
   forceRelay: boolean;
   sendDescription(description: SessionDescription): void;
@@ -16,6 +18,8 @@ export interface PeerOptions {
   /** A text frame, or a binary one (an ArrayBuffer). */
   onMessage(data: string | ArrayBuffer): void;
   onState(state: LinkState): void;
+  /** The way the link's packets go, each time it changes while the link is open. */
+  onPath?(path: DirectPath): void;
 }
 
 /** What the mesh needs of a link to one device; Peer is the WebRTC one. */
@@ -25,7 +29,7 @@ export interface PeerLink {
   handleDescription(description: SessionDescription): Promise<void>;
   handleCandidate(candidate: Candidate): Promise<void>;
   send(data: string | Uint8Array<ArrayBuffer>): Promise<void>;
-  route(): Promise<'direct' | 'turn'>;
+  route(): Promise<DirectPath>;
   close(): void;
 }
 
@@ -34,6 +38,11 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 /** How long 'disconnected' may last before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2_000;
+/**
+ * How long 'disconnected' may last before the link counts as failed, so the mesh sends
+ * through the sealed fallback meanwhile; the restart goes on and takes clips back if it works.
+ */
+export const FAILOVER_MS = 5_000;
 /** An offer still unanswered after this long is sent again: the first may have been lost. */
 const OFFER_RESEND_MS = 5_000;
 const MAX_EARLY_CANDIDATES = 64;
@@ -46,6 +55,7 @@ export class Peer implements PeerLink {
   private settingAnswer = false;
   private state: LinkState = 'connecting';
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private failoverTimer: ReturnType<typeof setTimeout> | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   /** Candidates that came before the description they belong to. */
   private early: Candidate[] = [];
@@ -54,12 +64,18 @@ export class Peer implements PeerLink {
   private readonly closing = new Promise<void>((resolve) => {
     this.markClosed = resolve;
   });
+  /** Settles once the ICE servers are set: nothing is gathered before then. */
+  private readonly iceReady: Promise<void>;
+  private readonly pathWatch: PathWatch;
 
   constructor(private readonly options: PeerOptions) {
+    const { iceServers } = options;
     this.pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
+      iceServers: Array.isArray(iceServers) ? iceServers : [],
       iceTransportPolicy: options.forceRelay ? 'relay' : 'all',
     });
+    this.iceReady = Array.isArray(iceServers) ? Promise.resolve() : this.useServers(iceServers);
+    this.pathWatch = new PathWatch(this.pc, (path) => options.onPath?.(path));
     // Negotiated with a fixed id: both sides create it, so neither waits for ondatachannel.
     this.channel = this.pc.createDataChannel('clips', { negotiated: true, id: 0, ordered: true });
     this.channel.bufferedAmountLowThreshold = LOW_WATER;
@@ -118,6 +134,7 @@ export class Peer implements PeerLink {
     }
     for (const candidate of this.early.splice(0)) await this.handleCandidate(candidate);
     if (description.type === 'offer') {
+      if (!(await this.whileOpen(this.iceReady))) return;
       if (!(await this.whileOpen(pc.setLocalDescription()))) return;
       this.sendLocalDescription();
     }
@@ -144,18 +161,9 @@ export class Peer implements PeerLink {
     else this.channel.send(data);
   }
 
-  /** 'turn' when the selected candidate pair goes through a TURN server. */
-  async route(): Promise<'direct' | 'turn'> {
-    const stats = await this.pc.getStats();
-    let pairId: string | undefined;
-    stats.forEach((report) => {
-      if (report.type === 'transport' && report.selectedCandidatePairId) {
-        pairId = report.selectedCandidatePairId;
-      }
-    });
-    const pair = pairId ? stats.get(pairId) : undefined;
-    const local = pair ? stats.get(pair.localCandidateId) : undefined;
-    return local?.candidateType === 'relay' ? 'turn' : 'direct';
+  /** The way the selected candidate pair goes ('nat' until one is selected). */
+  async route(): Promise<DirectPath> {
+    return pathOfStats(await this.pc.getStats()) ?? 'nat';
   }
 
   restartIce(): void {
@@ -163,7 +171,9 @@ export class Peer implements PeerLink {
   }
 
   close(): void {
+    this.pathWatch.stop();
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.failoverTimer);
     clearTimeout(this.resendTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onsignalingstatechange = null;
@@ -189,6 +199,7 @@ export class Peer implements PeerLink {
   private async offer(): Promise<void> {
     try {
       this.makingOffer = true;
+      if (!(await this.whileOpen(this.iceReady))) return;
       if (await this.whileOpen(this.pc.setLocalDescription())) this.sendLocalDescription();
     } finally {
       this.makingOffer = false;
@@ -225,8 +236,13 @@ export class Peer implements PeerLink {
       this.restartIce();
     } else if (ice === 'disconnected') {
       this.disconnectTimer = setTimeout(() => this.restartIce(), DISCONNECTED_GRACE_MS);
+      this.failoverTimer ??= setTimeout(() => this.setState('failed'), FAILOVER_MS);
     } else if ((ice === 'connected' || ice === 'completed') && this.channel.readyState === 'open') {
       this.setState('open');
+    }
+    if (ice === 'connected' || ice === 'completed' || ice === 'failed') {
+      clearTimeout(this.failoverTimer);
+      this.failoverTimer = undefined;
     }
   }
 
@@ -242,9 +258,23 @@ export class Peer implements PeerLink {
     });
   }
 
+  /** Sets the servers a source names before the first offer or answer gathers candidates. */
+  private async useServers(source: () => Promise<RTCIceServer[]>): Promise<void> {
+    const iceServers = await source();
+    if (this.pc.signalingState === 'closed') return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    } catch {
+      // The sources check every address first; if the browser still refuses one, the link
+      // goes on with host addresses, and the sealed fallback covers what they cannot reach.
+    }
+  }
+
   private setState(state: LinkState): void {
     if (state === this.state || this.state === 'closed') return;
     this.state = state;
+    if (state === 'open') this.pathWatch.start();
+    else this.pathWatch.stop();
     this.options.onState(state);
   }
 }

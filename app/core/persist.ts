@@ -4,6 +4,7 @@
 
 import { DEVICE_ID_PATTERN, DEVICE_KEY_PATTERN } from '../../relay/contract';
 import { forgetRoomClips } from './clip-store';
+import { iceServerError } from './ice-servers';
 import {
   DEVICE_SECRET_PATTERN,
   type DeviceIdentity,
@@ -162,7 +163,7 @@ export async function loadSettings(store = appStore()): Promise<Settings> {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (typeof saved?.autoCopy === 'boolean') settings.autoCopy = saved.autoCopy;
   if (typeof saved?.relayUrl === 'string') settings.relayUrl = saved.relayUrl;
-  if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers;
+  if (Array.isArray(saved?.iceServers)) settings.iceServers = saved.iceServers.filter(isIceServer);
   if (typeof saved?.forceRelay === 'boolean') settings.forceRelay = saved.forceRelay;
   const space = saved?.roomSpaceMiB;
   if (typeof space === 'number' && Number.isInteger(space)) {
@@ -216,6 +217,13 @@ function hasSecret(value: Partial<DeviceRecord>): value is Partial<DeviceRecord>
 function deviceRecord(saved: LegacyDevice & Pick<DeviceRecord, 'secret' | 'keyOrigins'>) {
   const { id, key, name, secret, keyOrigins } = saved;
   return { id, key, name, secret, keyOrigins: [...keyOrigins] };
+}
+
+function isIceServer(value: unknown): value is RTCIceServer {
+  const server = value as Partial<RTCIceServer> | null;
+  const urls = server?.urls;
+  const listed = typeof urls === 'string' || (Array.isArray(urls) && urls.length > 0);
+  return listed && iceServerError(server as RTCIceServer) === null;
 }
 
 function isRoom(value: unknown): value is RoomRecord {

@@ -2,15 +2,17 @@
 // exposed to the ui as one RoomSession.
 
 import { roomClipStorage } from './clip-store';
+import { askRelayForIce, DEFAULT_ICE_SERVERS, type IceServers } from './ice-servers';
 import { type DeviceIdentity, deriveRoomKeys, relayKey } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
 import type { Clip } from './protocol';
+import { type IceInUse, RelayIce } from './relay-ice';
 import type { ClipStorage } from './saving';
 import { localSealMemory, type SealMemory } from './seal-memory';
 import { Sealer } from './sealed';
 import type { RoomSession, RoomState, TransferView } from './session-types';
-import { createStore } from './store';
+import { createStore, type Store } from './store';
 import { ClipSync } from './sync';
 import { createBroadcastTransport } from './transport/broadcast';
 import { combineTransports } from './transport/multi';
@@ -25,14 +27,14 @@ const REDRAW_MS = 16;
 /** Progress of a transfer alone redraws less often: each redraw slows the pieces coming in. */
 const PROGRESS_REDRAW_MS = 100;
 
-/** A public STUN server lets devices on different networks find their public addresses. */
-export const DEFAULT_ICE_SERVERS: RTCIceServer[] = [{ urls: 'stun:stun.l.google.com:19302' }];
-
 export interface OpenRoomOptions {
   secret: Uint8Array;
   relayUrl: string;
   identity: DeviceIdentity & { name: string };
+  /** Exactly these servers, asking the relay for none (tests: none at all). */
   iceServers?: RTCIceServer[];
+  /** A person's own STUN and TURN servers, used before the relay's. */
+  ownIceServers?: RTCIceServer[];
   /** No direct links: every clip goes through the sealed relay fallback. */
   forceRelay?: boolean;
   maxPeers?: number;
@@ -68,7 +70,11 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     deviceId: identity.id,
     deviceKey,
   };
-  const transport = (options.transport ?? defaultTransport(options.relayUrl))(transportOptions);
+  const ice = iceFor(options, transportOptions);
+  const relayTransport = (options.transport ?? defaultTransport(options.relayUrl))(
+    transportOptions,
+  );
+  const transport = ice.relay ? askIceOnOpen(relayTransport, ice.relay) : relayTransport;
   const state = createStore<RoomState>({
     relay: 'connecting',
     devices: [],
@@ -167,7 +173,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       identity.id,
       options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
     ),
-    iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
+    iceServers: ice.servers,
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
     partTimeoutMs: options.partTimeoutMs,
@@ -218,7 +224,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       identity.name = name;
       mesh?.setName(name);
     },
+    ice: ice.inUse,
     close() {
+      ice.relay?.close();
       mesh?.close();
       sync.close();
       void sync.flush();
@@ -231,5 +239,41 @@ function defaultTransport(relayUrl: string): (options: TransportOptions) => Tran
     const relay = createRelayTransport({ ...options, relayUrl });
     if (typeof BroadcastChannel === 'undefined') return relay;
     return combineTransports(relay, createBroadcastTransport(options));
+  };
+}
+
+interface RoomIce {
+  servers: IceServers;
+  inUse: Store<IceInUse>;
+  relay?: RelayIce;
+}
+
+/** A fixed list when one is given or the transport is not the relay; else the relay's. */
+function iceFor(options: OpenRoomOptions, transport: TransportOptions): RoomIce {
+  const own = options.ownIceServers ?? [];
+  if (options.iceServers || options.transport) {
+    const servers = options.iceServers ?? (own.length > 0 ? own : DEFAULT_ICE_SERVERS);
+    const from = options.iceServers || own.length === 0 ? 'default' : 'yours';
+    const view = servers.map((server) => ({ urls: [server.urls].flat(), from }) as const);
+    return { servers, inUse: createStore<IceInUse>({ servers: view, asking: false }) };
+  }
+  const ask = () =>
+    askRelayForIce(options.relayUrl, transport.roomId, transport.deviceId, transport.deviceKey);
+  const store = createStore<IceInUse>({ servers: [], asking: true });
+  const relay = new RelayIce({ own, ask, onChange: (inUse) => store.set(inUse) });
+  store.set(relay.view());
+  return { servers: relay.servers, inUse: store, relay };
+}
+
+/** The relay hands out ICE servers only to a device bound by an open event stream. */
+function askIceOnOpen(transport: Transport, ice: RelayIce): Transport {
+  return {
+    maxPayload: transport.maxPayload,
+    publish: (payload, to) => transport.publish(payload, to),
+    subscribe: (handler) =>
+      transport.subscribe((event) => {
+        if (event.type === 'status' && event.status === 'open') ice.relayOpened();
+        handler(event);
+      }),
   };
 }

@@ -2,8 +2,9 @@
 // devices proved themselves with something sealed. The mesh keeps a link to each.
 
 import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
+import type { DirectPath } from './link-path';
 import type { PeerLink } from './peer';
-import type { DeviceView, PeerState } from './session-types';
+import type { DeviceView, LinkPath, PeerState } from './session-types';
 
 export interface Remote {
   id: string;
@@ -14,7 +15,7 @@ export interface Remote {
   /** Something sealed from it opened: the relay alone cannot make a device appear. */
   verified: boolean;
   peer?: PeerLink;
-  route: 'direct' | 'turn';
+  route: DirectPath;
   fallback: boolean;
   fallbackTimer?: ReturnType<typeof setTimeout>;
   retryTimer?: ReturnType<typeof setTimeout>;
@@ -60,7 +61,7 @@ export class Roster {
       lastSeen: Date.now(),
       present: false,
       verified: false,
-      route: 'direct',
+      route: 'nat',
       fallback: false,
       retries: 0,
     };
@@ -112,6 +113,7 @@ export class Roster {
         id: remote.id,
         name: remote.name,
         state: stateOf(remote),
+        path: pathOf(remote),
         lastSeen: remote.lastSeen,
       }));
   }
@@ -173,7 +175,13 @@ export function isReachable(remote: Remote): boolean {
 }
 
 function stateOf(remote: Remote): PeerState {
-  if (remote.peer?.isOpen) return remote.route;
+  if (remote.peer?.isOpen) return remote.route === 'turn' ? 'turn' : 'direct';
   if (remote.fallback && remote.present) return 'relay';
   return remote.present ? 'connecting' : 'lost';
+}
+
+/** The way clips go to the device now, if they can. */
+function pathOf(remote: Remote): LinkPath | undefined {
+  if (remote.peer?.isOpen) return remote.route;
+  return remote.fallback && remote.present ? 'relay' : undefined;
 }

@@ -1,17 +1,24 @@
 // What the ui sees of an open room. The session (room.ts) implements it.
 
 import type { HeldClip } from './held-clip';
+import type { DirectPath } from './link-path';
 import type { OfferView } from './offers';
+import type { IceInUse } from './relay-ice';
 import type { Store } from './store';
 import type { TransportStatus } from './transport/types';
 
 /** How this device reaches a peer. 'relay' means the sealed fallback through the transport. */
 export type PeerState = 'connecting' | 'direct' | 'turn' | 'relay' | 'lost';
 
+/** The way clips go: a direct link (same network, through NAT, via TURN) or the sealed relay. */
+export type LinkPath = DirectPath | 'relay';
+
 export interface DeviceView {
   id: string;
   name: string;
   state: PeerState;
+  /** Known while clips can reach the device. */
+  path?: LinkPath;
   /** ms since epoch when we last heard from it. */
   lastSeen: number;
 }
@@ -81,6 +88,8 @@ export interface RoomSession {
   /** The 22-character room code. */
   readonly code: string;
   readonly state: Store<RoomState>;
+  /** The STUN and TURN servers links use, for Settings to show. */
+  readonly ice: Store<IceInUse>;
   send(text: string): Promise<SendResult>;
   /** Deleted on every device of the room, for good. */
   deleteClip(id: string): Promise<void>;

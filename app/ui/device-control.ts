@@ -55,6 +55,9 @@ export async function updateSettings(change: Partial<Settings>): Promise<void> {
     notice.value = `Settings work for now but could not be saved: ${errorText(cause)}`;
   }
   if (next.roomSpaceMiB !== current.roomSpaceMiB) await session.value?.setBudget(roomBudget(next));
-  const reconnect = next.relayUrl !== current.relayUrl || next.forceRelay !== current.forceRelay;
+  const reconnect =
+    next.relayUrl !== current.relayUrl ||
+    next.forceRelay !== current.forceRelay ||
+    next.iceServers !== current.iceServers;
   if (reconnect && room.value) await reopenRoom(room.value.code);
 }

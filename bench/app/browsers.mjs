@@ -85,11 +85,14 @@ function pageHooks() {
   });
 }
 
-/** One device: its own Chromium process; `open()` gives it a fresh profile (new identity). */
-export async function launchDevice(name) {
+/**
+ * One device: its own Chromium process; `open()` gives it a fresh profile (new identity).
+ * `executablePath` and `args` may put it elsewhere, e.g. in a namespace of the NAT lab.
+ */
+export async function launchDevice(name, { executablePath, args = [] } = {}) {
   const browser = await chromium.launch({
-    executablePath: chromiumExecutablePath(),
-    args: [...CHROMIUM_ARGS],
+    executablePath: executablePath ?? chromiumExecutablePath(),
+    args: [...CHROMIUM_ARGS, ...args],
   });
   let context;
   const device = {

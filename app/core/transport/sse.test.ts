@@ -5,6 +5,8 @@ import { createRelay, type RelayOptions } from '../../../relay/server';
 import {
   backoffDelay,
   createRelayTransport,
+  DORMANT_AFTER_MS,
+  DORMANT_RETRY_MS,
   MAX_EVENT_CHARS,
   RELAY_MAX_PAYLOAD,
   type RelayTransportOptions,
@@ -304,6 +306,42 @@ describe('relay transport against the real relay', () => {
       expect(timers.pending.map((t) => t.ms)).toEqual([0]);
       a.unsubscribe();
       window.dispatchEvent(new Event('online'));
+      expect(timers.pending).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('after failing for minutes it tries only every 5 minutes, and wakes when a person acts', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const window = new EventTarget();
+    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+    try {
+      let time = 0;
+      const timers = manualTimers();
+      const a = device(url, 'device-a', {
+        setTimer: timers.setTimer,
+        random: () => 0.999,
+        now: () => time,
+      });
+      const failures = (n: number) =>
+        until(() => statuses(a.events).filter((s) => s === 'unreachable').length === n);
+      await failures(1);
+      // A touch while the stream still retries quickly changes nothing.
+      window.dispatchEvent(new Event('pointerdown'));
+      expect(timers.pending.map((t) => t.ms)).toEqual([499]);
+      time += DORMANT_AFTER_MS;
+      timers.fireRetry();
+      await failures(2);
+      expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
+      window.dispatchEvent(new Event('keydown'));
+      expect(timers.pending.map((t) => t.ms)).toEqual([0]);
+      timers.pending[0]?.fn();
+      timers.pending.splice(0, 1);
+      await failures(3);
+      expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
+      a.unsubscribe();
       expect(timers.pending).toEqual([]);
     } finally {
       vi.unstubAllGlobals();

@@ -29,6 +29,11 @@ const STABLE_MS = 10_000;
 const FULL_RETRY_MS = 30_000;
 const SILENCE_MS = 45_000;
 const PUBLISH_RETRY_CAP_MS = 5_000;
+/** Failing without a break this long, the stream goes dormant: it tries only this often... */
+export const DORMANT_AFTER_MS = 2 * 60_000;
+export const DORMANT_RETRY_MS = 5 * 60_000;
+/** ...or at once when the browser is back online, the page is shown, or a person acts. */
+const WAKE_EVENTS = ['online', 'visibilitychange', 'pointerdown', 'keydown'] as const;
 
 /** Schedules fn after ms; returns the way to cancel it. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
@@ -39,6 +44,8 @@ export interface RelayTransportOptions extends TransportOptions {
   fetch?: typeof fetch;
   random?: () => number;
   setTimer?: SetTimer;
+  /** The clock that tells a long failure; tests move it by hand. */
+  now?: () => number;
   /** Called for every event dropped as malformed, with what was wrong. */
   onDrop?: (reason: string) => void;
 }
@@ -78,11 +85,13 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   let retryMinMs = 0;
   let lastEventId = '';
   let full = false;
-  /** A retry after a failure is not news: the person keeps reading "unreachable" until it opens. */
-  let failing = false;
   let controller: AbortController | undefined;
   let cancelRetry: (() => void) | undefined;
   let cancelWatchdog: (() => void) | undefined;
+  /** Set while failing: a retry then is not news, the person keeps reading "unreachable". */
+  let failingSince: number | undefined;
+  let dormant = false;
+  const now = opts.now ?? Date.now;
 
   const status = (s: TransportStatus, detail?: string) =>
     handler(
@@ -94,7 +103,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     controller?.abort();
     cancelRetry?.();
     cancelWatchdog?.();
-    if (typeof removeEventListener === 'function') removeEventListener('online', onOnline);
+    if (typeof removeEventListener !== 'function') return;
+    for (const type of WAKE_EVENTS) removeEventListener(type, onWake);
   }
 
   function retryIn(ms: number): void {
@@ -108,9 +118,11 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
 
   function failed(detail: string, minMs = 0): void {
     if (stopped) return;
-    failing = true;
+    failingSince ??= now();
+    dormant = now() - failingSince >= DORMANT_AFTER_MS;
     status('unreachable', detail);
-    retryIn(backoffDelay(attempt++, config.random, Math.max(minMs, retryMinMs)));
+    if (dormant) retryIn(DORMANT_RETRY_MS);
+    else retryIn(backoffDelay(attempt++, config.random, Math.max(minMs, retryMinMs)));
   }
 
   // A stream that stays quiet past the relay's keepalives is dead even if TCP has not noticed.
@@ -119,8 +131,13 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     cancelWatchdog = setTimer(() => ctl.abort(new Error('the relay went silent')), SILENCE_MS);
   }
 
-  function onOnline(): void {
+  function onWake(event: Event): void {
     if (stopped || !cancelRetry) return;
+    // A page shown or a person's touch wakes only a dormant stream, which waits minutes.
+    if (event.type !== 'online' && !dormant) return;
+    if (event.type === 'visibilitychange' && globalThis.document?.visibilityState !== 'visible') {
+      return;
+    }
     attempt = 0;
     retryIn(0);
   }
@@ -148,7 +165,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
             // Any event means the relay took us in, so the backoff starts over.
             opened = true;
             attempt = 0;
-            failing = false;
+            failingSince = undefined;
+            dormant = false;
             status('open');
           }
           onEvent(event);
@@ -194,7 +212,7 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   async function connect(): Promise<void> {
     if (stopped) return;
     // A full room, or a relay that keeps failing, is retried quietly so the screen keeps saying why.
-    if (!full && !failing) status('connecting');
+    if (!full && failingSince === undefined) status('connecting');
     full = false;
     const ctl = new AbortController();
     controller = ctl;
@@ -219,7 +237,9 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     retryIn(backoffDelay(attempt++, config.random, retryMinMs));
   }
 
-  if (typeof addEventListener === 'function') addEventListener('online', onOnline);
+  if (typeof addEventListener === 'function') {
+    for (const type of WAKE_EVENTS) addEventListener(type, onWake);
+  }
   // Events start after subscribe returns, as with the other transports.
   queueMicrotask(() => void connect());
   return () => {

@@ -1,7 +1,7 @@
 // This device (with its name, which a person can change) and every peer in the room.
 
 import { relativeTime } from '../lib/relative-time';
-import { PEER_STATE_LABELS } from '../lib/status';
+import { PATH_LABELS, PEER_STATE_LABELS } from '../lib/status';
 import { useNow } from '../lib/use-now';
 import { device, peers } from '../state';
 import { DeviceName } from './device-name';
@@ -32,12 +32,13 @@ export function Devices() {
             data-testid="device"
             data-device-id={peer.id}
             data-state={peer.state}
+            data-path={peer.path}
           >
             <span class={styles.name} data-testid="device-name">
               {peer.name}
             </span>
-            <span class={`${styles.state} ${styles[peer.state] ?? ''}`}>
-              {PEER_STATE_LABELS[peer.state]}
+            <span class={`${styles.state} ${styles[peer.state] ?? ''}`} data-testid="device-path">
+              {peer.path ? PATH_LABELS[peer.path] : PEER_STATE_LABELS[peer.state]}
             </span>
             <span class={styles.seen}>
               {peer.state === 'lost' ? 'last seen ' : 'seen '}

@@ -1,14 +1,22 @@
 // The words of the status line and the device list.
 
-import type { PeerState } from '../../core/session-types';
+import type { LinkPath, PeerState } from '../../core/session-types';
 import type { TransportStatus } from '../../core/transport/types';
 
 export const PEER_STATE_LABELS: Record<PeerState, string> = {
   connecting: 'connecting…',
   direct: 'direct',
-  turn: 'via TURN',
-  relay: 'via relay (end-to-end encrypted)',
+  turn: 'via TURN relay',
+  relay: 'via clipmesh relay (end-to-end encrypted)',
   lost: 'lost',
+};
+
+/** The way clips go to a peer, in the words a person reads. */
+export const PATH_LABELS: Record<LinkPath, string> = {
+  lan: 'direct (same network)',
+  nat: 'direct (through NAT)',
+  turn: 'via TURN relay',
+  relay: 'via clipmesh relay (end-to-end encrypted)',
 };
 
 /** Peers that can exchange clips right now. */

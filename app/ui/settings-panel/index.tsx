@@ -1,10 +1,12 @@
-// Auto-copy, which relay to use, whether to allow direct links, and how much room clips take.
+// Auto-copy, which relay to use, whether to allow direct links, how much room clips take, and
+// STUN/TURN servers.
 
 import { useSignal } from '@preact/signals';
 import { DEFAULT_ROOM_SPACE_MIB, MAX_ROOM_SPACE_MIB, MIN_ROOM_SPACE_MIB } from '../../core/persist';
 import { updateSettings } from '../device-control';
 import { relayUrlError } from '../lib/relay-url';
 import { settings } from '../state';
+import { IceServersSettings } from './ice-servers';
 import styles from './settings-panel.module.css';
 
 export function SettingsPanel() {
@@ -53,7 +55,8 @@ export function SettingsPanel() {
           checked={current.forceRelay ?? false}
           onChange={(event) => void updateSettings({ forceRelay: event.currentTarget.checked })}
         />
-        Force relay (no direct links). Clips stay end-to-end encrypted but travel through the relay.
+        Force relay (no direct links). Clips stay end-to-end encrypted but travel through a TURN
+        relay, or the clipmesh relay.
       </label>
       <form
         class={styles.relay}
@@ -123,6 +126,7 @@ export function SettingsPanel() {
           </p>
         )}
       </form>
+      <IceServersSettings />
     </div>
   );
 }
