@@ -12,6 +12,8 @@ export interface CliConfig extends RelayLimits {
   origins: string[];
   connectSrc: string[];
   trustProxy: string[];
+  redis?: string;
+  presenceTtlMs?: number;
 }
 
 type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
@@ -85,6 +87,20 @@ export const FLAGS: Flag[] = [
     key: 'trustProxy',
     kind: 'list',
     help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For names the client',
+  },
+  {
+    name: 'redis',
+    env: 'CLIPMESH_REDIS',
+    key: 'redis',
+    kind: 'string',
+    help: 'share rooms with other relays through this Redis (redis://host:port); none: in memory',
+  },
+  {
+    name: 'presence-ttl-ms',
+    env: 'CLIPMESH_PRESENCE_TTL_MS',
+    key: 'presenceTtlMs',
+    kind: 'integer',
+    help: 'with --redis: a device leaves this long after its relay stops (default 15000)',
   },
   {
     name: 'tap',

@@ -66,6 +66,7 @@ export type ErrorCode =
   | 'unknown_target'
   | 'origin_not_allowed'
   | 'not_found'
+  | 'cluster_unavailable'
   | 'internal';
 
 /**
