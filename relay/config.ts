@@ -1,6 +1,17 @@
 // Flags and environment for the relay's command line. Flags win over env, env over defaults.
 import { trustedProxies } from './address';
+import { MAX_RELAY_URL_CHARS, MAX_RELAYS } from './contract';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
+
+function isRelayUrl(text: string): boolean {
+  if (text.length > MAX_RELAY_URL_CHARS) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
 
 export interface CliConfig extends RelayLimits {
   port: number;
@@ -14,6 +25,7 @@ export interface CliConfig extends RelayLimits {
   trustProxy: string[];
   redis?: string;
   presenceTtlMs?: number;
+  peers: string[];
 }
 
 type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
@@ -32,6 +44,7 @@ const DEFAULTS: CliConfig = {
   origins: ['*'],
   connectSrc: [],
   trustProxy: [],
+  peers: [],
   ...DEFAULT_LIMITS,
 };
 
@@ -94,6 +107,13 @@ export const FLAGS: Flag[] = [
     key: 'redis',
     kind: 'string',
     help: 'share rooms with other relays through this Redis (redis://host:port); none: in memory',
+  },
+  {
+    name: 'peers',
+    env: 'CLIPMESH_PEERS',
+    key: 'peers',
+    kind: 'list',
+    help: 'comma-separated URLs of the other relays of this service, told to devices for failover',
   },
   {
     name: 'presence-ttl-ms',
@@ -219,6 +239,12 @@ export function parseConfig(
     trustedProxies(config.trustProxy);
   } catch (error) {
     throw new ConfigError(`--trust-proxy (CLIPMESH_TRUST_PROXY): ${(error as Error).message}`);
+  }
+  const badPeer = config.peers.find((url) => !isRelayUrl(url));
+  if (badPeer !== undefined || config.peers.length > MAX_RELAYS) {
+    throw new ConfigError(
+      `--peers (CLIPMESH_PEERS): at most ${MAX_RELAYS} http(s) URLs, not "${badPeer ?? config.peers.length}"`,
+    );
   }
   if ((config.cert === undefined) !== (config.key === undefined)) {
     throw new ConfigError('--cert and --key (CLIPMESH_CERT, CLIPMESH_KEY) go together');

@@ -47,6 +47,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
   sweepMs?: number;
   /** Share rooms with other relay processes through this Redis (redis://host:port). */
   redis?: string;
+  /** Other relays of this service, advertised to devices in `members` for failover. */
+  peers?: string[];
   /** With redis: how long a device stays present without its relay's heartbeat. */
   presenceTtlMs?: number;
 }
@@ -90,6 +92,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
     log({ level: 'warn', msg: 'dropped the largest backlog', device: stream.device });
   });
   const timers: NodeJS.Timeout[] = [];
+  const peers = options.peers ?? [];
+  const advertised = peers.length > 0 ? { relays: peers } : {};
   let closing = false;
 
   const backend: RoomBackend<EventStream> = options.redis
@@ -133,7 +137,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
       return;
     }
     stream.open(from.cors.api);
-    const members = { devices: joined.devices, resumed: joined.resumed };
+    const members = { devices: joined.devices, resumed: joined.resumed, ...advertised };
     stream.send('members', formatEvent(joined.id, 'members', members));
     for (const event of joined.missed) stream.send(event.name, event.frame);
     log({ msg: 'subscribed', room: shortId(roomId), device, resumed: joined.resumed });
