@@ -296,12 +296,18 @@ async function startRelay(flags) {
   });
   process.on('exit', () => child.kill('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+  // Its own flag: the exit of a relay killed at the end of one run arrives during the next.
+  let killed = false;
   child.on('exit', (code, signal) => {
-    if (stopping) return;
+    if (stopping || killed) return;
     console.error(`relay exited mid-run (code ${code}, signal ${signal})\n${tail}`);
     process.exit(1);
   });
-  return { pid: child.pid, port, kill: () => child.kill('SIGKILL') };
+  const kill = () => {
+    killed = true;
+    child.kill('SIGKILL');
+  };
+  return { pid: child.pid, port, kill };
 }
 
 /** Median RSS over two seconds: the relay's heap grows and shrinks with garbage collection. */
