@@ -136,10 +136,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
       unsubscribe(roomId, stream);
       return;
     }
-    stream.open(from.cors.api);
     const members = { devices: joined.devices, resumed: joined.resumed, ...advertised };
-    stream.send('members', formatEvent(joined.id, 'members', members));
-    for (const event of joined.missed) stream.send(event.name, event.frame);
+    const first = [{ kind: 'members', frame: formatEvent(joined.id, 'members', members) }];
+    for (const event of joined.missed) first.push({ kind: event.name, frame: event.frame });
+    stream.open(from.cors.api, first);
     log({ msg: 'subscribed', room: shortId(roomId), device, resumed: joined.resumed });
   }
 
