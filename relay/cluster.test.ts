@@ -71,8 +71,10 @@ describe('relays sharing rooms through redis', () => {
     const thief = await subscribe(two, room, a.device, deviceKey());
     expect(thief.status).toBe(409);
     expect(JSON.parse(thief.body).code).toBe('device_conflict');
-    const forged = await post(two, room, { device: a.device, key: deviceKey(), payload: 'x' });
-    expect(forged.json.code).toBe('wrong_key');
+    for (const url of [one, two]) {
+      const forged = await post(url, room, { device: a.device, key: deviceKey(), payload: 'x' });
+      expect(forged.json.code).toBe('wrong_key');
+    }
   });
 
   it('a takeover on another instance ends the old stream, unseen by the others', async () => {

@@ -26,7 +26,8 @@ type Position = [number, number];
 
 interface LocalRoom<S> {
   owner: string;
-  members: Map<string, { subscriber: S; after: Position }>;
+  /** `hash`: the key's digest, proven by the join; it cannot change while the device is here. */
+  members: Map<string, { subscriber: S; after: Position; hash: string }>;
   /** Joins still waiting on Redis; the channel stays subscribed while any are. */
   pending: number;
   /** The latest event id seen, for frames this process writes itself (takeover). */
@@ -193,9 +194,10 @@ export function createRedisBackend<S extends Subscriber>(
     lastEventId?: string,
   ): Promise<Joined> {
     const resume = lastEventId && position(lastEventId) ? lastEventId.split('.') : ['', ''];
+    const hash = hashKey(key).toString('hex');
     const reply = (await run('join', roomId, [
       subscriber.device,
-      hashKey(key).toString('hex'),
+      hash,
       String(limits.maxDevicesPerRoom),
       String(4 * limits.maxDevicesPerRoom),
       randomBytes(6).toString('base64url'),
@@ -209,7 +211,7 @@ export function createRedisBackend<S extends Subscriber>(
     if (status === 'full') throw new RelayError(403, 'room_full', 'room is full');
     const epoch = id.split('.')[0];
     const replaced = room.members.get(subscriber.device);
-    room.members.set(subscriber.device, { subscriber, after: position(id) ?? [0, 0] });
+    room.members.set(subscriber.device, { subscriber, after: position(id) ?? [0, 0], hash });
     if (!room.lastId) room.lastId = id;
     replaced?.subscriber.end(takeoverFrame(id));
     const frames = missed.flatMap(([entry, fields]) => {
@@ -268,7 +270,10 @@ export function createRedisBackend<S extends Subscriber>(
 
     async publish(roomId, message, charge) {
       const { device, key, to = '', payload } = message;
-      const admitted = await run('admit', roomId, [device, hashKey(key).toString('hex')]);
+      const hash = hashKey(key).toString('hex');
+      // A device with its stream here was admitted by its join: one round trip less.
+      const here = local.get(roomId)?.members.get(device)?.hash === hash;
+      const admitted = here ? 'ok' : await run('admit', roomId, [device, hash]);
       if (admitted === 'unknown_room') {
         throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
       }
