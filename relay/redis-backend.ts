@@ -9,6 +9,7 @@ import type { Logger } from './log';
 import { rateLimited, takeoverFrame } from './memory-backend';
 import { createRedisLink, script } from './redis-link';
 import * as lua from './redis-scripts';
+import { after, frameOf, type Position, position, visibleTo } from './redis-scripts';
 import { RelayError } from './reply';
 import { hashKey } from './rooms';
 
@@ -20,9 +21,6 @@ export interface RedisBackendOptions {
   /** A device whose relay stopped renewing its presence leaves after this long. */
   presenceTtlMs?: number;
 }
-
-/** A stream id `<ms>-<seq>` as two numbers, for ordering. */
-type Position = [number, number];
 
 interface LocalRoom<S> {
   owner: string;
@@ -45,19 +43,6 @@ const SCRIPTS = {
 
 const unavailable = () =>
   new RelayError(503, 'cluster_unavailable', 'relay cannot reach its shared room store');
-
-function position(sseId: string): Position | undefined {
-  const match = /^[A-Za-z0-9_-]{1,16}\.(\d{1,15})-(\d{1,15})$/.exec(sseId);
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
-}
-
-const after = (a: Position, b: Position): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
-
-const visibleTo = (device: string, from: string, to: string): boolean =>
-  from !== device && (to === '' || to === device);
-
-const frameOf = (id: string, name: string, data: string): string =>
-  `id: ${id}\nevent: ${name}\ndata: ${data}\n\n`;
 
 export function createRedisBackend<S extends Subscriber>(
   limits: RelayLimits,

@@ -160,3 +160,22 @@ redis.call('ZADD', KEYS[1], string.format('%d', now + tonumber(ARGV[2])), ARGV[1
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))
 return redis.call('ZCARD', KEYS[1])
 `;
+
+// Reading what the scripts write.
+
+/** A stream id `<ms>-<seq>` as two numbers, for ordering. */
+export type Position = [number, number];
+
+export function position(sseId: string): Position | undefined {
+  const match = /^[A-Za-z0-9_-]{1,16}\.(\d{1,15})-(\d{1,15})$/.exec(sseId);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+export const after = (a: Position, b: Position): boolean =>
+  a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+export const visibleTo = (device: string, from: string, to: string): boolean =>
+  from !== device && (to === '' || to === device);
+
+export const frameOf = (id: string, name: string, data: string): string =>
+  `id: ${id}\nevent: ${name}\ndata: ${data}\n\n`;

@@ -33,12 +33,21 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Two relays sharing rooms through Redis, each advertising the other. */
-async function twoRelays(): Promise<{ relays: Relay[]; urls: string[] }> {
+async function untilAsync(condition: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Two relays each advertising the other, sharing rooms through Redis unless `shared` is false. */
+async function twoRelays(shared = true): Promise<{ relays: Relay[]; urls: string[] }> {
   const ports = [await freePort(), await freePort()];
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const store = shared ? { redis: redis.url } : {};
   const relays = urls.map((_, i) =>
-    createRelay({ log: quiet, redis: redis.url, peers: [urls[1 - i] as string] }),
+    createRelay({ log: quiet, ...store, peers: [urls[1 - i] as string] }),
   );
   for (const [i, relay] of relays.entries()) await relay.listen(ports[i], '127.0.0.1');
   return { relays, urls };
@@ -97,6 +106,30 @@ describe('a device that knows several relays of one service', () => {
       );
       // B never saw A leave: A's takeover on the other relay kept its place in the room.
       expect(b.events.some((e) => e.type === 'leave')).toBe(false);
+    } finally {
+      a.stop();
+      b.stop();
+      await two.close();
+    }
+  });
+
+  it('without Redis, devices of a dead relay meet again on the next one and carry on', async () => {
+    const { relays, urls } = await twoRelays(false);
+    const [one, two] = relays as [Relay, Relay];
+    const a = device(urls[0] as string, 'device-a');
+    const b = device(urls[0] as string, 'device-b');
+    try {
+      const seesB = (e: TransportEvent) =>
+        (e.type === 'join' && e.device === 'device-b') ||
+        (e.type === 'members' && e.devices.includes('device-b'));
+      await until(() => a.events.some(seesB));
+      await one.close();
+      // Both move to the relay the first one advertised, where the room starts afresh.
+      const health = async () => (await fetch(`${urls[1]}/healthz`)).json();
+      await untilAsync(async () => (await health()).subscribers === 2);
+      await b.transport.publish('on the second relay');
+      await until(() => payloads(a.events).includes('on the second relay'));
+      expect(payloads(a.events)).toEqual(['on the second relay']);
     } finally {
       a.stop();
       b.stop();
