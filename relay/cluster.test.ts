@@ -125,4 +125,25 @@ describe('relays sharing rooms through redis', () => {
     expect((await stale.next<{ resumed: boolean }>('members')).json.resumed).toBe(false);
     a.stream.close();
   });
+
+  it('trims the shared replay window by length and by age', async () => {
+    const [one, two] = await twoRelays({ replayEvents: 3, replayMs: 1000 });
+    const room = roomId();
+    const a = await join(one, room);
+    const b = await join(two, room);
+    await b.send('m1');
+    const first = await a.stream.next('message');
+    a.stream.close();
+    for (const payload of ['m2', 'm3', 'm4']) await b.send(payload);
+    const headers = { 'Last-Event-ID': first.id ?? '' };
+    const late = await subscribe(two, room, a.device, a.key, headers);
+    expect((await late.next<{ resumed: boolean }>('members')).json.resumed).toBe(false);
+    const latest = (await b.send('m5')).json.id as string;
+    late.close();
+    await late.whenEnded();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await b.send('m6');
+    const old = await subscribe(one, room, a.device, a.key, { 'Last-Event-ID': latest });
+    expect((await old.next<{ resumed: boolean }>('members')).json.resumed).toBe(false);
+  });
 });
