@@ -2,6 +2,9 @@
 // of 2 to 4 devices, publishes at a fixed rate for a fixed time, then reports memory per
 // subscriber, accepted publishes per second and fan-out latency. Loopback only, bounded, and
 // it stops by itself. Usage: node bench/relay.mjs [--subscribers N] [--rate N] [--duration S]
+// With --instances N (2 or more) it starts a throwaway redis-server and N relays sharing it, puts
+// each room's devices on different relays so messages cross instances, and measures one in-memory
+// relay under the same load first, for comparison (bench/results/relay-cluster.json).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -9,13 +12,14 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startRedis } from '../scripts/redis-process.mjs';
 import { launchRelay } from '../scripts/relay-process.mjs';
 import { fetchText, responseReader, sseReader } from './relay-client.mjs';
 import { RELAY_TARGETS } from './relay-targets.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = `${REPO_ROOT}bench/results/relay.json`;
-const HARD_STOP_MS = 170_000;
+const CLUSTER_RESULTS_FILE = `${REPO_ROOT}bench/results/relay-cluster.json`;
 const FD_LIMIT = 20_000;
 // Each 127.0.0.x source address has its own ~28k ephemeral ports and its own per-IP quota.
 const SOURCE_ADDRESS_COUNT = 16;
@@ -34,8 +38,12 @@ const { values: opts } = parseArgs({
     'publish-connections': { type: 'string', default: '64' },
     'broadcast-share': { type: 'string', default: '0.5' },
     'payload-bytes': { type: 'string', default: '256' },
+    instances: { type: 'string', default: '1' },
   },
 });
+const INSTANCES = Number(opts.instances);
+// Two runs (one relay, then the cluster) when there are several instances.
+const HARD_STOP_MS = INSTANCES > 1 ? 340_000 : 170_000;
 const SUBSCRIBERS = Number(opts.subscribers);
 const RATE = Number(opts.rate);
 const DURATION_S = Number(opts.duration);
@@ -50,9 +58,11 @@ const WARM_UP_DEVICES = 60;
  * period). The per-device and per-room publish rates keep their defaults: random senders stay
  * far below them.
  */
-function relayFlags(roomCount) {
+function relayFlags(roomCount, redisUrl) {
   const streams = SUBSCRIBERS + WARM_UP_DEVICES;
+  const shared = redisUrl ? [['--redis', redisUrl]] : [];
   return [
+    ...shared,
     ['--max-connections', streams],
     ['--max-connections-per-ip', Math.ceil(streams / SOURCE_ADDRESS_COUNT)],
     ['--max-rooms', roomCount + WARM_UP_DEVICES],
@@ -60,7 +70,7 @@ function relayFlags(roomCount) {
     // The publishers share a few addresses, so each address may carry the whole rate.
     ['--ip-publish-rate', RATE],
     ['--ip-publish-burst', RATE],
-  ].flatMap(([flag, value]) => [flag, String(value)]);
+  ].flatMap((pair) => pair.map(String));
 }
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
@@ -68,13 +78,14 @@ const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const sourceAddress = (i) => `127.0.0.${2 + (i % SOURCE_ADDRESS_COUNT)}`;
 
-const errors = {
+const NO_ERRORS = {
   subscribe_failed: 0,
   subscriber_dropped: 0,
   publish_rejected: 0,
   publish_socket_errors: 0,
   deliveries_lost: 0,
 };
+let errors = { ...NO_ERRORS };
 /** @type {Record<string, number>} */
 const rejectedByStatus = {};
 let stopping = false;
@@ -96,32 +107,12 @@ async function main() {
   hardStop.unref();
 
   const otherCpuBefore = await waitForQuietMachine();
-  const rooms = planRooms(SUBSCRIBERS);
-  const flags = relayFlags(rooms.length);
-  const relay = await startRelay(flags);
-  console.log(`relay pid ${relay.pid} on port ${relay.port}; ${rooms.length} rooms`);
-
-  await warmUp(relay.port);
-  const rssIdle = await settledRssKib(relay.pid);
-
-  const connectStart = nowMs();
-  const subscribers = await subscribeAll(relay.port, rooms);
-  const connectSeconds = (nowMs() - connectStart) / 1000;
-  const rssHeld = await settledRssKib(relay.pid);
-  console.log(`${subscribers.held()} subscribers held after ${connectSeconds.toFixed(1)} s`);
-
-  const load = await publishLoad(relay, rooms);
-  const rssAfterLoad = readRssKib(relay.pid);
-  const metrics = parseMetrics(await fetchText(relay.port, '/metrics'));
-
-  const held = subscribers.held();
-  stopping = true;
-  relay.kill();
-  errors.subscriber_dropped += subscribers.dropped();
-  errors.deliveries_lost = Math.max(0, load.expectedDeliveries - subscribers.received());
-  const memory = { rssIdle, rssHeld, rssAfterLoad };
-  const setup = { flags, rooms, connectSeconds, otherCpuBefore };
-  const results = summarize(held, memory, load, subscribers, metrics, setup);
+  if (INSTANCES > 1) {
+    await clusterRun(otherCpuBefore);
+    process.exit(0);
+  }
+  const run = await runPhase(1);
+  const results = summarize(run, otherCpuBefore);
   mkdirSync(`${REPO_ROOT}bench/results`, { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
@@ -129,10 +120,91 @@ async function main() {
   process.exit(0);
 }
 
+/** One in-memory relay, then INSTANCES relays sharing a throwaway Redis, under the same load. */
+async function clusterRun(otherCpuBefore) {
+  const single = await runPhase(1);
+  const redis = await startRedis();
+  let cluster;
+  try {
+    cluster = await runPhase(INSTANCES, redis.url, redis.pid());
+  } finally {
+    await redis.stop();
+  }
+  const both = [single, cluster].map((run) => summarize(run, otherCpuBefore));
+  const [one, many] = both;
+  const results = {
+    subscribers: many.subscribers,
+    instances: INSTANCES,
+    fanout_p50_ms: many.fanout_p50_ms,
+    fanout_p99_ms: many.fanout_p99_ms,
+    single_fanout_p50_ms: one.fanout_p50_ms,
+    single_fanout_p99_ms: one.fanout_p99_ms,
+    rss_kib_per_subscriber: many.rss_kib_per_subscriber,
+    errors: many.errors,
+    lost: many.context.errors_by_kind.deliveries_lost,
+    context: {
+      note: 'fan-out is publish to receipt at the device; every room spans instances',
+      publish_per_s: many.publish_per_s,
+      single_publish_per_s: one.publish_per_s,
+      single_rss_kib_per_subscriber: one.rss_kib_per_subscriber,
+      single_errors: one.errors,
+      redis_rss_kib_held: cluster.redisRssHeld,
+      cluster: many.context,
+      single: one.context,
+    },
+  };
+  mkdirSync(`${REPO_ROOT}bench/results`, { recursive: true });
+  writeFileSync(CLUSTER_RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  const { context, ...figures } = results;
+  console.log(JSON.stringify(figures, null, 2));
+  console.log(`errors by kind: ${JSON.stringify(many.context.errors_by_kind)}`);
+  console.log(`wrote ${CLUSTER_RESULTS_FILE}`);
+}
+
+/** Starts `instances` relays, holds SUBSCRIBERS across them, publishes, and measures. */
+async function runPhase(instances, redisUrl, redisPid) {
+  errors = { ...NO_ERRORS };
+  stopping = false;
+  const rooms = planRooms(SUBSCRIBERS);
+  const flags = relayFlags(rooms.length, redisUrl);
+  const relays = [];
+  for (let i = 0; i < instances; i++) relays.push(await startRelay(flags));
+  const ports = relays.map((relay) => relay.port);
+  const pids = relays.map((relay) => relay.pid);
+  console.log(`relays ${pids.join(',')} on ports ${ports.join(',')}; ${rooms.length} rooms`);
+  for (const port of ports) await warmUp([port]);
+  const rssOf = async () => sum(await Promise.all(pids.map(settledRssKib)));
+  const rssIdle = await rssOf();
+
+  const connectStart = nowMs();
+  const subscribers = await subscribeAll(ports, rooms);
+  const connectSeconds = (nowMs() - connectStart) / 1000;
+  const rssHeld = await rssOf();
+  const redisRssHeld = redisPid ? readRssKib(redisPid) : undefined;
+  console.log(`${subscribers.held()} subscribers held after ${connectSeconds.toFixed(1)} s`);
+
+  const load = await publishLoad(pids, ports, rooms);
+  const rssAfterLoad = sum(pids.map(readRssKib));
+  const metrics = parseMetrics(await fetchText(ports[0], '/metrics'));
+
+  const held = subscribers.held();
+  stopping = true;
+  for (const relay of relays) relay.kill();
+  subscribers.close();
+  errors.subscriber_dropped += subscribers.dropped();
+  errors.deliveries_lost = Math.max(0, load.expectedDeliveries - subscribers.received());
+  const memory = { rssIdle, rssHeld, rssAfterLoad };
+  const setup = { flags, rooms, connectSeconds };
+  return { held, memory, load, subscribers, metrics, setup, redisRssHeld, errors };
+}
+
+const sum = (values) => values.reduce((total, n) => total + n, 0);
+
 /** The figures with targets first, then what a reader needs to judge them. */
-function summarize(held, memory, load, subscribers, metrics, setup) {
+function summarize(run, otherCpuBefore) {
+  const { held, memory, load, subscribers, metrics, setup, errors } = run;
   const { rssIdle, rssHeld, rssAfterLoad } = memory;
-  const { flags, rooms, connectSeconds, otherCpuBefore } = setup;
+  const { flags, rooms, connectSeconds } = setup;
   const otherCpu = load.machineCpuPercent - load.relayCpuPercent - load.benchCpuPercent;
   return {
     subscribers: held,
@@ -224,12 +296,18 @@ async function startRelay(flags) {
   });
   process.on('exit', () => child.kill('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+  // Its own flag: the exit of a relay killed at the end of one run arrives during the next.
+  let killed = false;
   child.on('exit', (code, signal) => {
-    if (stopping) return;
+    if (stopping || killed) return;
     console.error(`relay exited mid-run (code ${code}, signal ${signal})\n${tail}`);
     process.exit(1);
   });
-  return { pid: child.pid, port, kill: () => child.kill('SIGKILL') };
+  const kill = () => {
+    killed = true;
+    child.kill('SIGKILL');
+  };
+  return { pid: child.pid, port, kill };
 }
 
 /** Median RSS over two seconds: the relay's heap grows and shrinks with garbage collection. */
@@ -286,10 +364,10 @@ function planRooms(subscriberCount, prefix = 'benchroom') {
 }
 
 /** Exercises both code paths once, so JIT code and pools count as idle memory. */
-async function warmUp(port) {
-  const rooms = planRooms(WARM_UP_DEVICES, 'warmroom');
-  const subscribers = await subscribeAll(port, rooms);
-  const load = publishers(port, rooms, 8, () => {});
+async function warmUp(ports) {
+  const rooms = planRooms(WARM_UP_DEVICES, `warm${ports[0]}room`);
+  const subscribers = await subscribeAll(ports, rooms);
+  const load = publishers(ports, rooms, 8, () => {});
   for (let i = 0; i < 1000; i++) {
     while (!load.trySend()) await sleep(1);
   }
@@ -298,9 +376,14 @@ async function warmUp(port) {
   subscribers.close();
 }
 
-/** Opens one SSE stream per device, a window of connects at a time, and tracks deliveries. */
-async function subscribeAll(port, rooms) {
-  const devices = rooms.flatMap((room) => room.devices.map((device) => ({ room, device })));
+/**
+ * Opens one SSE stream per device, a window of connects at a time, and tracks deliveries.
+ * The devices of a room take the relays (`ports`) in turn, so with several its traffic crosses.
+ */
+async function subscribeAll(ports, rooms) {
+  const devices = rooms.flatMap((room) =>
+    room.devices.map((device, slot) => ({ room, device, port: ports[slot % ports.length] })),
+  );
   /** @type {net.Socket[]} */
   const sockets = [];
   /** @type {number[]} */
@@ -317,7 +400,7 @@ async function subscribeAll(port, rooms) {
     latencies.push(nowMs() - sentAt / 1000);
   };
 
-  const open = ({ room, device }, index) =>
+  const open = ({ room, device, port }, index) =>
     new Promise((resolve) => {
       const socket = net.connect({ port, host: '127.0.0.1', localAddress: sourceAddress(index) });
       sockets.push(socket);
@@ -382,15 +465,24 @@ async function subscribeAll(port, rooms) {
  * A pool of keep-alive connections for POSTs, one request in flight on each.
  * `trySend` publishes from a random device of a random room, or returns false when all are busy.
  */
-function publishers(port, rooms, count, onAccepted) {
+function publishers(ports, rooms, count, onAccepted) {
   const padding = 'A'.repeat(PAYLOAD_BYTES);
-  const pool = Array.from({ length: count }, (_, i) => publishConnection(port, i, onAccepted));
+  const pool = Array.from({ length: count }, (_, i) =>
+    publishConnection(ports[i % ports.length], i, onAccepted),
+  );
   return {
     trySend() {
-      const connection = pool.find((c) => c.idle());
+      const index = pool.findIndex((c) => c.idle());
+      const connection = pool[index];
       if (!connection) return false;
       const room = rooms[Math.floor(Math.random() * rooms.length)];
-      const from = Math.floor(Math.random() * room.devices.length);
+      // A device publishes through the relay it subscribed to (subscribeAll's turns).
+      const slot = index % ports.length;
+      const turns = Math.ceil((room.devices.length - slot) / ports.length);
+      const from =
+        turns > 0
+          ? slot + ports.length * Math.floor(Math.random() * turns)
+          : Math.floor(Math.random() * room.devices.length);
       const sender = room.devices[from];
       const broadcast = Math.random() < BROADCAST_SHARE;
       const shift = 1 + Math.floor(Math.random() * (room.devices.length - 1));
@@ -470,11 +562,11 @@ function publishConnection(port, index, onAccepted) {
 }
 
 /** Publishes at RATE per second for DURATION_S, open loop, paced by a 1 ms tick. */
-async function publishLoad(relay, rooms) {
+async function publishLoad(pids, ports, rooms) {
   let accepted = 0;
   let expectedDeliveries = 0;
   let deliveredMismatches = 0;
-  const load = publishers(relay.port, rooms, PUBLISH_CONNECTIONS, (expected, delivered) => {
+  const load = publishers(ports, rooms, PUBLISH_CONNECTIONS, (expected, delivered) => {
     accepted++;
     expectedDeliveries += expected;
     if (delivered !== expected) deliveredMismatches++;
@@ -482,7 +574,8 @@ async function publishLoad(relay, rooms) {
   await sleep(200);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const relayCpuStart = readCpuSeconds(relay.pid);
+  const relayCpu = () => sum(pids.map(readCpuSeconds));
+  const relayCpuStart = relayCpu();
   const machineCpuStart = readMachineCpuSeconds();
   const benchCpuStart = process.cpuUsage();
   const start = nowMs();
@@ -501,7 +594,7 @@ async function publishLoad(relay, rooms) {
   });
   await load.drain();
   const seconds = (nowMs() - start) / 1000;
-  const relayCpu = readCpuSeconds(relay.pid) - relayCpuStart;
+  const relayCpuUsed = relayCpu() - relayCpuStart;
   const machineCpu = readMachineCpuSeconds();
   const benchCpu = process.cpuUsage(benchCpuStart);
   loopDelay.disable();
@@ -513,7 +606,7 @@ async function publishLoad(relay, rooms) {
     seconds,
     expectedDeliveries,
     deliveredMismatches,
-    relayCpuPercent: round((100 * relayCpu) / seconds, 0),
+    relayCpuPercent: round((100 * relayCpuUsed) / seconds, 0),
     benchCpuPercent: round((benchCpu.user + benchCpu.system) / 1e4 / seconds, 0),
     // Busy share of all cores (200 = both cores busy), including kernel loopback work.
     machineCpuPercent: round((100 * (machineCpu - machineCpuStart)) / seconds, 0),

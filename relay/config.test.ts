@@ -10,8 +10,20 @@ describe('config', () => {
       origins: ['*'],
       connectSrc: [],
       trustProxy: [],
+      peers: [],
       ...DEFAULT_LIMITS,
     });
+  });
+
+  it('reads --redis and --peers, and refuses a peer that is not an http(s) URL', () => {
+    const config = parseConfig(['--peers', 'https://r2.example,http://127.0.0.1:9'], {
+      CLIPMESH_REDIS: 'redis://127.0.0.1:6379',
+    });
+    expect(config).toMatchObject({
+      redis: 'redis://127.0.0.1:6379',
+      peers: ['https://r2.example', 'http://127.0.0.1:9'],
+    });
+    expect(() => parseConfig(['--peers', 'ftp://r2.example'], {})).toThrow(ConfigError);
   });
 
   it('reads env, and flags win over env', () => {

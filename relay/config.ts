@@ -1,7 +1,18 @@
 // Flags and environment for the relay's command line. Flags win over env, env over defaults.
 import { trustedProxies } from './address';
+import { MAX_RELAY_URL_CHARS, MAX_RELAYS } from './contract';
 import { iceOptionsError } from './ice';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
+
+function isRelayUrl(text: string): boolean {
+  if (text.length > MAX_RELAY_URL_CHARS) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
 
 export interface CliConfig extends RelayLimits {
   port: number;
@@ -17,6 +28,9 @@ export interface CliConfig extends RelayLimits {
   turn?: string[];
   turnSecret?: string;
   turnTtl?: number;
+  redis?: string;
+  presenceTtlMs?: number;
+  peers: string[];
 }
 
 type Kind = 'number' | 'integer' | 'port' | 'string' | 'list';
@@ -35,6 +49,7 @@ const DEFAULTS: CliConfig = {
   origins: ['*'],
   connectSrc: [],
   trustProxy: [],
+  peers: [],
   ...DEFAULT_LIMITS,
 };
 
@@ -90,6 +105,27 @@ export const FLAGS: Flag[] = [
     key: 'trustProxy',
     kind: 'list',
     help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For names the client',
+  },
+  {
+    name: 'redis',
+    env: 'CLIPMESH_REDIS',
+    key: 'redis',
+    kind: 'string',
+    help: 'share rooms with other relays through this Redis (redis://host:port); none: in memory',
+  },
+  {
+    name: 'peers',
+    env: 'CLIPMESH_PEERS',
+    key: 'peers',
+    kind: 'list',
+    help: 'comma-separated URLs of the other relays of this service, told to devices for failover',
+  },
+  {
+    name: 'presence-ttl-ms',
+    env: 'CLIPMESH_PRESENCE_TTL_MS',
+    key: 'presenceTtlMs',
+    kind: 'integer',
+    help: 'with --redis: a device leaves this long after its relay stops (default 15000)',
   },
   {
     name: 'tap',
@@ -236,6 +272,12 @@ export function parseConfig(
     trustedProxies(config.trustProxy);
   } catch (error) {
     throw new ConfigError(`--trust-proxy (CLIPMESH_TRUST_PROXY): ${(error as Error).message}`);
+  }
+  const badPeer = config.peers.find((url) => !isRelayUrl(url));
+  if (badPeer !== undefined || config.peers.length > MAX_RELAYS) {
+    throw new ConfigError(
+      `--peers (CLIPMESH_PEERS): at most ${MAX_RELAYS} http(s) URLs, not "${badPeer ?? config.peers.length}"`,
+    );
   }
   if ((config.cert === undefined) !== (config.key === undefined)) {
     throw new ConfigError('--cert and --key (CLIPMESH_CERT, CLIPMESH_KEY) go together');

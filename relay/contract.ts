@@ -92,6 +92,7 @@ export type ErrorCode =
   | 'unknown_target'
   | 'origin_not_allowed'
   | 'not_found'
+  | 'cluster_unavailable'
   | 'internal';
 
 /**
@@ -99,8 +100,11 @@ export type ErrorCode =
  * `<room epoch>.<sequence>`; reconnecting with `Last-Event-ID` replays what was missed.
  */
 export interface RelayEvents {
-  /** Sent first on every connection. `resumed` is false when events may have been missed. */
-  members: { devices: string[]; resumed: boolean };
+  /**
+   * Sent first on every connection. `resumed` is false when events may have been missed.
+   * `relays`: other relays of the same service (sharing rooms), where a device may go on.
+   */
+  members: { devices: string[]; resumed: boolean; relays?: string[] };
   join: { device: string };
   leave: { device: string };
   /** `from` is stamped by the relay with the sender's bound device id. */
@@ -126,6 +130,10 @@ export const STATUS = {
 /** Defaults the app can rely on when it sizes what it publishes. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 export const DEFAULT_MAX_DEVICES_PER_ROOM = 16;
+
+/** The most sibling relays a relay advertises, and the longest URL of one. */
+export const MAX_RELAYS = 8;
+export const MAX_RELAY_URL_CHARS = 200;
 
 /** The reconnection delay the relay suggests with the SSE `retry:` field. */
 export const SSE_RETRY_MS = 2000;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { relayBuildOptions } from '../scripts/relay-build.mjs';
 import { launchRelay } from '../scripts/relay-process.mjs';
 import { deviceId, deviceKey, roomId, subscribe } from './harness';
 import { hasOpenssl, makeTestCertificate } from './test-cert';
@@ -13,15 +14,7 @@ let bundle = '';
 beforeAll(async () => {
   bundle = join(mkdtempSync(join(tmpdir(), 'clipmesh-relay-')), 'relay.mjs');
   // The same build as `npm run build:relay`: one file, only node: imports.
-  await build({
-    entryPoints: [join(import.meta.dirname, 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'silent',
-  });
+  await build({ ...relayBuildOptions(bundle), logLevel: 'silent' });
 });
 
 function run(args: string[]) {

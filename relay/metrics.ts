@@ -1,4 +1,5 @@
 // Prometheus text exposition of what the relay counts. No payload ever reaches a label.
+import type { ClusterStatus } from './backend';
 
 /** Upper bounds, in seconds, of the publish-to-write fan-out latency buckets. */
 const FANOUT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -10,6 +11,8 @@ export interface Gauges {
   queuedBytes: number;
   /** Device-to-key bindings kept for rooms that are gone. */
   keptBindings: number;
+  /** With a shared (Redis) backend. */
+  cluster?: ClusterStatus;
 }
 
 export interface Metrics {
@@ -127,7 +130,33 @@ export function createMetrics(): Metrics {
           'Time from a publish arriving to its frame being written to one subscriber.',
           histogram,
         ),
+        ...(gauges.cluster ? clusterFamilies(p, gauges.cluster) : []),
       ].join('');
     },
   };
+}
+
+function clusterFamilies(p: string, cluster: ClusterStatus): string[] {
+  const gauge = (name: string, help: string, value: number) =>
+    family(`${p}${name}`, 'gauge', help, [`${p}${name} ${value}\n`]);
+  const counter = (name: string, help: string, value: number) =>
+    family(`${p}${name}`, 'counter', help, [`${p}${name} ${value}\n`]);
+  return [
+    gauge(
+      'cluster_connected',
+      'Whether this relay reaches Redis (1) or not (0).',
+      Number(cluster.connected),
+    ),
+    gauge(
+      'cluster_instances',
+      'Relay instances with a live heartbeat in Redis.',
+      cluster.instances,
+    ),
+    counter('cluster_events_in_total', 'Room events received from Redis.', cluster.eventsIn),
+    counter(
+      'cluster_disconnects_total',
+      'Times the connection to Redis was lost.',
+      cluster.disconnects,
+    ),
+  ];
 }

@@ -84,7 +84,7 @@ export interface RoomsOptions<S> {
 }
 
 // Hashed on every publish; the one-shot hash (Node 20.12+) skips building a Hash object.
-const hashKey: (key: string) => Buffer =
+export const hashKey: (key: string) => Buffer =
   typeof hash === 'function'
     ? (key) => hash('sha256', key, 'buffer')
     : (key) => createHash('sha256').update(key).digest();

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { trustedProxies } from './address';
 import { AddressLimits } from './address-limits';
+import type { RoomBackend } from './backend';
 import { Backlog } from './backlog';
 import {
   API_PREFIX,
@@ -17,11 +18,12 @@ import { type Cors, corsPolicy, PREFLIGHT_HEADERS, pageHeaders } from './headers
 import { ICE_BODY_LIMIT, type IceOptions, iceAnswer, parseIceRequest } from './ice';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits';
 import { jsonLogger, type Logger, shortId } from './log';
+import { createMemoryBackend } from './memory-backend';
 import { createMetrics, type Metrics } from './metrics';
 import { parsePublish, readBody, requireJson } from './publish';
+import { createRedisBackend } from './redis-backend';
 import { RelayError, sendError, sendJson } from './reply';
 import { allowMethods, refuseMalformed, splitUrl, subscriberParams } from './requests';
-import { createRooms, currentId, type Room } from './rooms';
 import { EventStream, formatEvent, KEEPALIVE_FRAME } from './sse';
 import { createStatic } from './static';
 import { type Tap, tapSocket } from './tap';
@@ -44,6 +46,12 @@ export interface RelayOptions extends Partial<RelayLimits>, IceOptions {
   trustProxy?: string[];
   /** How often rooms are swept once listening; tests call sweep() instead. */
   sweepMs?: number;
+  /** Share rooms with other relay processes through this Redis (redis://host:port). */
+  redis?: string;
+  /** Other relays of this service, advertised to devices in `members` for failover. */
+  peers?: string[];
+  /** With redis: how long a device stays present without its relay's heartbeat. */
+  presenceTtlMs?: number;
 }
 
 export interface Relay {
@@ -85,92 +93,70 @@ export function createRelay(options: RelayOptions = {}): Relay {
     log({ level: 'warn', msg: 'dropped the largest backlog', device: stream.device });
   });
   const timers: NodeJS.Timeout[] = [];
+  const peers = options.peers ?? [];
+  const advertised = peers.length > 0 ? { relays: peers } : {};
   let closing = false;
 
-  const rooms = createRooms<EventStream>({
-    limits,
-    now,
-    deliver(stream, event) {
-      stream.send(event.name, event.frame);
-      if (event.name === 'message') metrics.fanout((performance.now() - event.born) / 1000);
-    },
-  });
+  const backend: RoomBackend<EventStream> = options.redis
+    ? createRedisBackend(limits, now, deliver, {
+        url: options.redis,
+        log,
+        presenceTtlMs: options.presenceTtlMs,
+      })
+    : createMemoryBackend(limits, now, deliver);
+
+  function deliver(stream: EventStream, name: string, frame: string, born: number): void {
+    stream.send(name, frame);
+    if (name === 'message') metrics.fanout((performance.now() - born) / 1000);
+  }
 
   function stuck(stream: EventStream): void {
     metrics.dropped('slow');
     log({ level: 'warn', msg: 'dropped a subscriber that stopped reading', device: stream.device });
   }
 
-  function subscribe(
+  async function subscribe(
     req: IncomingMessage,
     res: ServerResponse,
     roomId: string,
     search: string,
     from: Client,
-  ): void {
+  ): Promise<void> {
     const { device, key, lastEventId } = subscriberParams(req, search);
     if (closing) throw new RelayError(503, 'shutting_down', 'relay is shutting down');
     if (streams.size >= limits.maxConnections) {
       throw new RelayError(503, 'too_many_connections', 'relay has too many connections');
     }
-    const opened = rooms.open(roomId, from.address);
-    if (!opened.ok) {
-      throw opened.reason === 'too_many_rooms'
-        ? new RelayError(503, 'too_many_rooms', 'relay has too many rooms')
-        : new RelayError(429, 'too_many_rooms_from_ip', 'too many rooms made from this address');
-    }
-    const { room } = opened;
     const stream = new EventStream(res, device, limits.maxQueueBytes, metrics, stuck, backlog);
-    const joined = rooms.join(room, device, key, stream, lastEventId);
-    if (!joined.ok) {
-      rooms.release(room);
-      throw joined.reason === 'full'
-        ? new RelayError(403, 'room_full', 'room is full')
-        : new RelayError(409, 'device_conflict', 'device id is bound to another key');
-    }
+    const request = { roomId, owner: from.address, key, subscriber: stream, lastEventId };
+    const joined = await backend.join(request);
     streams.add(stream);
-    res.on('close', () => unsubscribe(room, stream));
-    stream.open(from.cors.api);
-    const members = { devices: joined.devices, resumed: joined.resumed };
-    stream.send('members', formatEvent(currentId(room), 'members', members));
-    for (const event of joined.missed) stream.send(event.name, event.frame);
-    joined.replaced?.end(formatEvent(currentId(room), 'replaced', { reason: 'takeover' }));
-    const msg = joined.replaced ? 'took over a stream' : 'subscribed';
-    log({ msg, room: shortId(room.id), device, resumed: joined.resumed });
+    res.on('close', () => unsubscribe(roomId, stream));
+    // The client may have gone while a shared backend answered.
+    if (res.destroyed) {
+      unsubscribe(roomId, stream);
+      return;
+    }
+    const members = { devices: joined.devices, resumed: joined.resumed, ...advertised };
+    const first = [{ kind: 'members', frame: formatEvent(joined.id, 'members', members) }];
+    for (const event of joined.missed) first.push({ kind: event.name, frame: event.frame });
+    stream.open(from.cors.api, first);
+    log({ msg: 'subscribed', room: shortId(roomId), device, resumed: joined.resumed });
   }
 
-  function unsubscribe(room: Room<EventStream>, stream: EventStream): void {
-    streams.delete(stream);
+  function unsubscribe(roomId: string, stream: EventStream): void {
+    if (!streams.delete(stream)) return;
     backlog.remove(stream);
-    rooms.leave(room, stream.device, stream);
-    log({ msg: 'unsubscribed', room: shortId(room.id), device: stream.device });
+    backend.leave(roomId, stream);
+    log({ msg: 'unsubscribed', room: shortId(roomId), device: stream.device });
   }
 
   async function publish(req: IncomingMessage, res: ServerResponse, roomId: string, from: Client) {
     requireJson(req);
     const body = await readBody(req, limits.maxBodyBytes);
     const message = parsePublish(body);
-    const room = rooms.get(roomId);
-    if (!room) throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
-    const admitted = rooms.admit(room, message.device, message.key);
-    // An address pays for every publish, so fresh device ids bring it no fresh burst.
-    const addressWait = admitted.ok ? addresses.publish(from.address, now()) : 0;
-    const admission: typeof admitted =
-      addressWait > 0 ? { ok: false, reason: 'rate_limited', retryAfterMs: addressWait } : admitted;
-    if (!admission.ok && admission.reason === 'rate_limited') {
-      const seconds = String(Math.ceil(admission.retryAfterMs / 1000));
-      throw new RelayError(429, 'rate_limited', 'too many messages; slow down', {
-        'Retry-After': seconds,
-      });
-    }
-    if (!admission.ok) {
-      throw new RelayError(403, admission.reason, 'device is not bound to this key in this room');
-    }
-    const { to } = message;
-    if (to !== undefined && (to === message.device || !room.members.has(to))) {
-      throw new RelayError(404, 'unknown_target', 'unknown target device');
-    }
-    const sent: PublishResponse = rooms.send(room, message.device, message.payload, to);
+    const charge = () => addresses.publish(from.address, now());
+    const sent: PublishResponse = await backend.publish(roomId, message, charge);
     metrics.published(body.length);
     sendJson(res, 202, sent, from.cors.api);
   }
@@ -179,15 +165,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   async function ice(req: IncomingMessage, res: ServerResponse, roomId: string, cors: Cors) {
     requireJson(req);
     const request = parseIceRequest(await readBody(req, ICE_BODY_LIMIT));
-    const room = rooms.get(roomId);
-    if (!room) throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
-    const admission = rooms.admit(room, request.device, request.key);
-    if (!admission.ok && admission.reason === 'rate_limited') {
-      throw new RelayError(429, 'rate_limited', 'too many requests; slow down');
-    }
-    if (!admission.ok) {
-      throw new RelayError(403, admission.reason, 'device is not bound to this key in this room');
-    }
+    await backend.verify(roomId, request.device, request.key);
     const answer = iceAnswer(options, request.device, now());
     sendJson(res, 200, answer, cors.api, { 'Cache-Control': 'no-store' });
   }
@@ -205,17 +183,21 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     if (path === HEALTH_PATH) {
       allowMethods(req, 'GET', 'HEAD');
-      const health = { ok: true, rooms: rooms.size, subscribers: streams.size };
-      sendJson(res, 200, health, cors.api);
+      const { rooms, cluster } = backend.status();
+      const ok = cluster?.connected ?? true;
+      const health = { ok, rooms, subscribers: streams.size, ...(cluster && { cluster }) };
+      sendJson(res, ok ? 200 : 503, health, cors.api);
       return;
     }
     if (path === METRICS_PATH) {
       allowMethods(req, 'GET', 'HEAD');
+      const status = backend.status();
       const text = metrics.render({
-        rooms: rooms.size,
+        rooms: status.rooms,
         subscribers: streams.size,
         queuedBytes: backlog.bytes,
-        keptBindings: rooms.kept,
+        keptBindings: status.keptBindings,
+        cluster: status.cluster,
       });
       res.writeHead(200, { 'Content-Type': METRICS_TYPE, ...cors.api });
       res.end(text);
@@ -227,7 +209,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
     if (action === 'events') {
       allowMethods(req, 'GET');
-      subscribe(req, res, roomId, search, from);
+      await subscribe(req, res, roomId, search, from);
       return;
     }
     if (action === 'messages') {
@@ -282,7 +264,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   server.on('connection', (socket) => addresses.accept(socket, options.tls !== undefined));
 
   function sweep(): void {
-    rooms.sweep();
+    backend.sweep();
     addresses.prune(now());
   }
 
@@ -294,7 +276,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
     server,
     metrics,
     sweep,
-    listen(port = 0, host = '127.0.0.1') {
+    async listen(port = 0, host = '127.0.0.1') {
+      await backend.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -310,7 +293,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
       for (const timer of timers) clearInterval(timer);
       for (const stream of streams) stream.end();
       log({ msg: 'closing', streams: streams.size });
-      return new Promise((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         if (!server.listening) {
           resolve();
           return;
@@ -320,6 +303,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
         // Requests still in flight get a moment, then their sockets go too.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
+      return stopped.then(() => backend.close());
     },
   };
 }

@@ -28,7 +28,15 @@ export function formatEvent<N extends RelayEventName>(
   return `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+export interface Frame {
+  kind: string;
+  frame: string;
+}
+
 export class EventStream {
+  /** Events that arrive between joining and opening (a shared backend answers later). */
+  private held: Frame[] | undefined = [];
+
   constructor(
     private readonly res: ServerResponse,
     readonly device: string,
@@ -43,14 +51,25 @@ export class EventStream {
     return this.res.writableLength;
   }
 
-  /** `headers` are the request's own (CORS), added to SSE_HEADERS. */
-  open(headers: HeaderSet): void {
+  /**
+   * Writes the head (`headers` are the request's own, CORS, added to SSE_HEADERS), the `first`
+   * frames (members, then what was missed), then the events held since joining.
+   */
+  open(headers: HeaderSet, first: Frame[]): void {
     this.res.writeHead(200, { ...SSE_HEADERS, ...headers });
     this.res.write(`retry: ${SSE_RETRY_MS}\n\n`);
     this.res.socket?.on('drain', () => this.watch.update(this));
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { kind, frame } of [...first, ...held]) this.write(kind, frame);
   }
 
   send(kind: string, frame: string): void {
+    if (this.held) this.held.push({ kind, frame });
+    else this.write(kind, frame);
+  }
+
+  private write(kind: string, frame: string): void {
     const res = this.res;
     if (res.destroyed || res.writableEnded) return;
     const bytes = Buffer.byteLength(frame);

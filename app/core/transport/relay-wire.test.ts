@@ -16,6 +16,7 @@ describe('relay wire', () => {
     expect(ev('members', '{"devices":["device-b"],"resumed":true}')).toEqual({
       type: 'members',
       devices: ['device-b'],
+      relays: [],
     });
     expect(ev('members', '{"devices":["bad id"]}')).toBe('members: bad devices');
     expect(ev('leave', '{"device":"device-b"}')).toEqual({ type: 'leave', device: 'device-b' });
@@ -23,6 +24,26 @@ describe('relay wire', () => {
     expect(ev('replaced', '{"reason":"takeover"}')).toEqual({ type: 'replaced' });
     expect(ev('join', '[]')).toBe('join: bad device');
   });
+  it('reads the sibling relays a members event advertises, and drops odd ones', () => {
+    const members = (relays: unknown) =>
+      parseRelayEvent({
+        event: 'members',
+        id: '1.1',
+        data: JSON.stringify({ devices: [], relays }),
+      });
+    expect(members(['https://r2.example', 'http://127.0.0.1:9'])).toEqual({
+      type: 'members',
+      devices: [],
+      relays: ['https://r2.example', 'http://127.0.0.1:9'],
+    });
+    expect(members(['javascript:alert(1)'])).toBe('members: bad relays');
+    expect(members('https://r2.example')).toBe('members: bad relays');
+    expect(members(Array.from({ length: 9 }, (_, i) => `https://r${i}.example`))).toBe(
+      'members: bad relays',
+    );
+    expect(members([`https://${'a'.repeat(200)}.example`])).toBe('members: bad relays');
+  });
+
   it('reads the relay words from an error body, or names the status', async () => {
     const full = new Response('{"error":"room is full","code":"room_full"}', { status: 403 });
     expect(await relayError(full)).toEqual({ detail: 'room is full', full: true });

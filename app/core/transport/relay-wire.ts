@@ -1,7 +1,13 @@
 // Reading what the relay sends, at the edge where its bytes come in: SSE event
 // data checked against the contract, error bodies, and Retry-After.
 
-import { DEVICE_ID_PATTERN, type ErrorCode, type ErrorResponse } from '../../../relay/contract';
+import {
+  DEVICE_ID_PATTERN,
+  type ErrorCode,
+  type ErrorResponse,
+  MAX_RELAY_URL_CHARS,
+  MAX_RELAYS,
+} from '../../../relay/contract';
 
 const ROOM_FULL: ErrorCode = 'room_full';
 
@@ -39,7 +45,11 @@ export async function relayError(response: Response): Promise<Refusal> {
 }
 
 /** A transport event, the relay's replaced notice, or why the event was dropped. */
-export type Parsed = TransportEvent | { type: 'replaced' } | string;
+export type Parsed =
+  | Exclude<TransportEvent, { type: 'members' }>
+  | { type: 'members'; devices: string[]; relays: string[] }
+  | { type: 'replaced' }
+  | string;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -47,6 +57,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isDevice(value: unknown): value is string {
   return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
+}
+
+function isRelayUrl(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > MAX_RELAY_URL_CHARS) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+/** The sibling relays a members event advertises: absent means none, anything odd is bad. */
+function relaysOf(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  const ok = Array.isArray(value) && value.length <= MAX_RELAYS && value.every(isRelayUrl);
+  return ok ? value : undefined;
 }
 
 /** Checks one relay event; returns what it means, or why it was dropped. */
@@ -59,10 +86,12 @@ export function parseRelayEvent({ event, data }: SseEvent): Parsed {
   }
   if (!isRecord(body)) return `${event}: data is not an object`;
   switch (event) {
-    case 'members':
-      return Array.isArray(body.devices) && body.devices.every(isDevice)
-        ? { type: 'members', devices: body.devices }
-        : 'members: bad devices';
+    case 'members': {
+      if (!Array.isArray(body.devices) || !body.devices.every(isDevice))
+        return 'members: bad devices';
+      const relays = relaysOf(body.relays);
+      return relays ? { type: 'members', devices: body.devices, relays } : 'members: bad relays';
+    }
     case 'join':
     case 'leave':
       return isDevice(body.device) ? { type: event, device: body.device } : `${event}: bad device`;

@@ -9,6 +9,7 @@ import {
   STATUS,
 } from '../../../relay/contract';
 import { parseRelayEvent, relayError, retryAfterMs } from './relay-wire';
+import { RelayList } from './relays';
 import { createSseParser, type SseEvent } from './sse-parser';
 import {
   PublishError,
@@ -68,6 +69,7 @@ const defaultSetTimer: SetTimer = (fn, ms) => {
 
 interface Config {
   opts: RelayTransportOptions;
+  relays: RelayList;
   fetch: typeof fetch;
   random: () => number;
   setTimer: SetTimer;
@@ -78,7 +80,7 @@ interface Config {
 function runStream(config: Config, handler: (event: TransportEvent) => void): () => void {
   const { opts, setTimer } = config;
   const query = new URLSearchParams({ device: opts.deviceId, key: opts.deviceKey });
-  const url = `${baseUrl(opts)}${eventsPath(opts.roomId)}?${query}`;
+  const streamUrl = () => `${config.relays.current}${eventsPath(opts.roomId)}?${query}`;
   let stopped = false;
   let closed = false;
   let attempt = 0;
@@ -120,6 +122,8 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     if (stopped) return;
     failingSince ??= now();
     dormant = now() - failingSince >= DORMANT_AFTER_MS;
+    // Another relay of the service may be up; Last-Event-ID resumes there.
+    config.relays.next();
     status('unreachable', detail);
     if (dormant) retryIn(DORMANT_RETRY_MS);
     else retryIn(backoffDelay(attempt++, config.random, Math.max(minMs, retryMinMs)));
@@ -150,6 +154,9 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     } else if (parsed.type === 'replaced') {
       halt();
       status('replaced', 'this device connected again elsewhere');
+    } else if (parsed.type === 'members') {
+      config.relays.learn(parsed.relays);
+      handler({ type: 'members', devices: parsed.devices });
     } else {
       handler(parsed);
     }
@@ -220,7 +227,11 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
     if (lastEventId) headers['last-event-id'] = lastEventId;
     let openedAt = 0;
     try {
-      const response = await config.fetch(url, { headers, signal: ctl.signal, cache: 'no-store' });
+      const response = await config.fetch(streamUrl(), {
+        headers,
+        signal: ctl.signal,
+        cache: 'no-store',
+      });
       if (!response.ok || !response.body) return await refused(response);
       openedAt = Date.now();
       await read(response.body, ctl);
@@ -232,8 +243,10 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
       return failed(silent || 'lost the connection to the relay');
     }
     cancelWatchdog?.();
-    // The relay ended the stream cleanly (a restart): come back after a short pause.
+    // The relay ended the stream cleanly (a restart): come back after a short pause, elsewhere
+    // if the service has another relay.
     forgiveIfLasted(openedAt);
+    config.relays.next();
     retryIn(backoffDelay(attempt++, config.random, retryMinMs));
   }
 
@@ -250,14 +263,11 @@ function runStream(config: Config, handler: (event: TransportEvent) => void): ()
   };
 }
 
-function baseUrl(opts: RelayTransportOptions): string {
-  return opts.relayUrl.replace(/\/+$/, '');
-}
-
 export function createRelayTransport(opts: RelayTransportOptions): RelayTransport {
   let dropped = 0;
   const config: Config = {
     opts,
+    relays: new RelayList(opts.relayUrl),
     fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
     random: opts.random ?? Math.random,
     setTimer: opts.setTimer ?? defaultSetTimer,
@@ -266,18 +276,20 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
       opts.onDrop?.(reason);
     },
   };
-  const url = `${baseUrl(opts)}${messagesPath(opts.roomId)}`;
-
+  /** To the current relay, or the first other one that answers when it cannot be reached. */
   async function post(request: PublishRequest): Promise<Response> {
-    try {
-      return await config.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      });
-    } catch {
-      throw new PublishError('cannot reach the relay', 0);
+    for (const relay of config.relays.fromCurrent()) {
+      try {
+        return await config.fetch(`${relay}${messagesPath(opts.roomId)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request),
+        });
+      } catch {
+        // Unreachable: the next relay of the service may take it.
+      }
     }
+    throw new PublishError('cannot reach the relay', 0);
   }
 
   const wait = (ms: number) => new Promise<void>((resolve) => config.setTimer(resolve, ms));

@@ -1,0 +1,73 @@
+import { createServer } from 'node:net';
+import { startRedis } from '../scripts/redis-process.mjs';
+import { openLink, openNewRoom, scanJoinLink, waitForPeers } from './fixtures/app';
+import { historyOf, sendAndAwait, statusLine } from './fixtures/room';
+import { expect, test } from './fixtures/test';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+// Clips go through the relays (direct links off), so the relays are the only road between them.
+const RELAYED = { extra: { direct: 'off' }, states: ['relay'] };
+
+test('device A on relay 1 and B on relay 2 share a room; relay 1 dies and A carries on through relay 2 without a reload', async ({
+  relays,
+  devices,
+}) => {
+  test.setTimeout(90_000);
+  const redis = await startRedis();
+  try {
+    const ports = [await freePort(), await freePort()];
+    const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+    const [one, two] = await Promise.all(
+      ports.map((port, i) => {
+        const other = urls[1 - i] as string;
+        // Each relay serves the app, tells devices of the other, and lets its pages reach it.
+        const args = ['--redis', redis.url, '--peers', other, '--connect-src', other];
+        return relays.start(`relay-${i + 1}`, { port, args });
+      }),
+    );
+    if (!one || !two) throw new Error('relays did not start');
+    const a = await devices.launch('A');
+    const b = await devices.launch('B');
+    await openNewRoom(a, one.url, RELAYED.extra);
+    // B reaches the same service through its other relay, as a second entry point would.
+    const link = new URL(await scanJoinLink(a));
+    const viaTwo = `${two.url}${link.pathname}${link.search}${link.hash}`;
+    await openLink(b, viaTwo, RELAYED.extra);
+    await waitForPeers(a, 1, RELAYED.states);
+    await waitForPeers(b, 1, RELAYED.states);
+    await sendAndAwait(a, 'clip 1 from A through relay 1', [b]);
+    await sendAndAwait(b, 'clip 2 from B through relay 2', [a]);
+
+    // A page that reloads loses this mark.
+    await a.page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    await one.kill();
+    await sendAndAwait(a, 'clip 3 from A after relay 1 died', [b]);
+    await sendAndAwait(b, 'clip 4 from B after relay 1 died', [a]);
+    await expect(statusLine(a)).toContainText('Connected to 1 device');
+    expect(await a.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(
+      true,
+    );
+    const health = await (await fetch(`${two.url}/healthz`)).json();
+    expect(health.subscribers).toBe(2);
+
+    const expected = [
+      'clip 1 from A through relay 1',
+      'clip 2 from B through relay 2',
+      'clip 3 from A after relay 1 died',
+      'clip 4 from B after relay 1 died',
+    ];
+    for (const device of [a, b]) expect(await historyOf(device, 'clip ')).toEqual(expected);
+  } finally {
+    await redis.stop();
+  }
+});
