@@ -49,6 +49,8 @@ export interface MeshHealth {
   tampering: boolean;
   newerVersion: boolean;
   dropped: number;
+  /** Hellos and signals that could not be sent; each goes again on its own. */
+  unsent: number;
 }
 
 const TAMPER_WINDOW_MS = 60_000;
@@ -77,6 +79,7 @@ export class Mesh {
     tampering: false,
     newerVersion: false,
     dropped: 0,
+    unsent: 0,
   };
 
   constructor(private readonly options: MeshOptions) {
@@ -113,7 +116,7 @@ export class Mesh {
   setName(name: string): void {
     this.options.selfName = name;
     void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
-    for (const id of this.reachable()) void this.send(id, this.hello()).catch(() => {});
+    for (const id of this.reachable()) this.sendHello(id);
   }
 
   /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
@@ -127,14 +130,21 @@ export class Mesh {
     // Sealed payloads are base64url: 4 characters for every 3 bytes.
     const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
     const { of, pieces } = this.framesOf(message, direct ? peer : undefined, room, seq, frameId);
-    let done = 0;
-    for (const frame of pieces) {
-      if (direct && peer) await peer.send(frame);
-      else await this.sendThroughRelay(deviceId, frame);
-      done += 1;
-      if (of > 1) {
+    const progress = (done: number) => {
+      if (of > 1)
         this.options.onTransfer({ id: frameId, direction: 'out', peer: deviceId, done, total: of });
+    };
+    let done = 0;
+    try {
+      for (const frame of pieces) {
+        if (direct && peer) await peer.send(frame);
+        else await this.sendThroughRelay(deviceId, frame);
+        progress(++done);
       }
+    } catch (error) {
+      // Nothing more of it is on its way: its progress leaves the screen, the caller hears why.
+      if (done < of) progress(of);
+      throw error;
     }
   }
 
@@ -317,7 +327,7 @@ export class Mesh {
       remote.retries = 0;
       remote.fallback = false;
       remote.lastSeen = Date.now();
-      void this.send(remote.id, this.hello()).catch(() => {});
+      this.sendHello(remote.id);
       void peer.route().then((route) => {
         remote.route = route;
         this.options.onChange();
@@ -462,11 +472,19 @@ export class Mesh {
     this.options.onMessage(from, message);
   }
 
-  /** Sends a signal whose loss nothing waits on. */
+  /** A hello over the link; a lost one is counted, and the next connection says it again. */
+  private sendHello(deviceId: string): void {
+    this.send(deviceId, this.hello()).catch(() => this.unsent());
+  }
+
+  /** Sends a signal whose loss nothing waits on: hellos and reconnects try again. */
   private signal(signal: Signal): Promise<void> {
-    return this.enqueue(signal).catch(() => {
-      // The relay being away is shown by its status; hellos and reconnects try again.
-    });
+    return this.enqueue(signal).catch(() => this.unsent());
+  }
+
+  private unsent(): void {
+    this.health.unsent += 1;
+    this.options.onChange();
   }
 
   /**

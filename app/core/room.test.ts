@@ -193,3 +193,37 @@ describe('relay keys', () => {
     expect(keys).not.toContain(identity.key);
   });
 });
+
+describe('what the transports drop', () => {
+  it('is counted with what the room dropped, and shown when it happens', async () => {
+    let drops = 0;
+    let drop = (): void => {};
+    const transport = (options: TransportOptions): Transport => {
+      drop = () => {
+        drops += 1;
+        options.onDrop?.('data is not JSON');
+      };
+      return {
+        ...quietTransport(),
+        get dropped() {
+          return drops;
+        },
+      };
+    };
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport,
+      storage: emptyStorage(),
+    });
+    try {
+      expect(room.state.get().dropped).toBe(0);
+      drop();
+      drop();
+      await vi.waitFor(() => expect(room.state.get().dropped).toBe(2));
+    } finally {
+      room.close();
+    }
+  });
+});

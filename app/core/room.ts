@@ -67,6 +67,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     roomId: options.relayRoomId ?? roomId,
     deviceId: identity.id,
     deviceKey,
+    // Shown with the next redraw, counted with what the mesh dropped.
+    onDrop: () => changed(),
   };
   const transport = (options.transport ?? defaultTransport(options.relayUrl))(transportOptions);
   const state = createStore<RoomState>({
@@ -77,7 +79,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     tampering: false,
     newerVersion: false,
     dropped: 0,
-    undelivered: { waiting: 0, refused: 0 },
+    undelivered: { waiting: 0, refused: 0, unsent: 0 },
     offers: [],
     storage: { unsaved: 0, full: false },
   });
@@ -97,6 +99,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     shownAt = performance.now();
     if (!mesh) return;
     const { health } = mesh;
+    const undelivered = sync.undelivered();
     state.set({
       relay: health.relay,
       relayDetail: health.relayDetail,
@@ -105,8 +108,8 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
       transfers: [...transfers.values()],
       tampering: health.tampering,
       newerVersion: health.newerVersion,
-      dropped: health.dropped + sync.refused,
-      undelivered: sync.undelivered(),
+      dropped: health.dropped + sync.refused + (transport.dropped ?? 0),
+      undelivered: { ...undelivered, unsent: undelivered.unsent + health.unsent },
       offers: sync.offersView(),
       storage: sync.storageView(),
     });

@@ -39,6 +39,8 @@ export interface Undelivered {
   waiting: number;
   /** Sends refused so far. */
   refused: number;
+  /** Receipts, offers, deletes and hellos that could not be sent; each goes again later. */
+  unsent: number;
   /** Why the latest was refused, in the relay's words, while any is waiting. */
   detail?: string;
 }

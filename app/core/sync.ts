@@ -80,9 +80,11 @@ export class ClipSync {
    * device for every clip that came meanwhile, such as a whole history exchange.
    */
   private readonly receipts = new Batches((deviceId, ids) => {
-    // Lost with the link it went on: the sender delivers the clip again, and it is acknowledged then.
-    void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
+    // The sender delivers the clip again, and it is acknowledged then.
+    this.tellOnce(deviceId, { t: 'ack', ids });
   });
+  /** Messages other than clips that could not be sent; each goes again at the next connection. */
+  private unsentCount = 0;
 
   constructor(private readonly options: SyncOptions) {
     this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
@@ -159,8 +161,8 @@ export class ClipSync {
       .filter((clip) => clip.size > AUTO_FETCH_CHARS && offered.has(clip.id))
       .map(clipInfo);
     const have: PeerMessage = large.length > 0 ? { t: 'have', ids, large } : { t: 'have', ids };
-    // Lost with the link it went on; the next connection offers again.
-    void this.options.link.send(deviceId, have).catch(() => {});
+    // The next connection offers again.
+    this.tellOnce(deviceId, have);
     for (const clip of this.outbox) void this.deliver(deviceId, clip);
   }
 
@@ -235,6 +237,7 @@ export class ClipSync {
     return {
       waiting,
       refused: this.sendRefusals,
+      unsent: this.unsentCount,
       detail: waiting > 0 ? this.refusedDetail : undefined,
     };
   }
@@ -276,9 +279,8 @@ export class ClipSync {
       if (info) this.offers.add(info, from);
       else wanted.push(id);
     }
-    // Lost with the link it went on; the next connection asks again.
-    if (wanted.length > 0)
-      void this.options.link.send(from, { t: 'want', ids: wanted }).catch(() => {});
+    // The next connection asks again.
+    if (wanted.length > 0) this.tellOnce(from, { t: 'want', ids: wanted });
     this.options.onChange();
   }
 
@@ -316,9 +318,16 @@ export class ClipSync {
   /** Ids in as many messages as they need; one lost goes again at the next connection. */
   private tell(deviceId: string, t: 'deleted', ids: string[]): void {
     for (let start = 0; start < ids.length; start += MAX_IDS) {
-      const chunk = ids.slice(start, start + MAX_IDS);
-      void this.options.link.send(deviceId, { t, ids: chunk }).catch(() => {});
+      this.tellOnce(deviceId, { t, ids: ids.slice(start, start + MAX_IDS) });
     }
+  }
+
+  /** Sends a message that goes again at the next connection; a failure is counted, not retried. */
+  private tellOnce(deviceId: string, message: PeerMessage): void {
+    this.options.link.send(deviceId, message).catch(() => {
+      this.unsentCount += 1;
+      this.options.onChange();
+    });
   }
 
   private onWant(from: string, ids: string[]): void {

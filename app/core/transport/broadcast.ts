@@ -78,6 +78,7 @@ export function createBroadcastTransport(opts: BroadcastTransportOptions): Broad
     function receive(envelope: Envelope | undefined): void {
       if (!envelope) {
         dropped++;
+        opts.onDrop?.('not a clipmesh message on the channel');
         return;
       }
       // Another tab with this device id is this device; it is not a member.

@@ -39,8 +39,6 @@ export interface RelayTransportOptions extends TransportOptions {
   fetch?: typeof fetch;
   random?: () => number;
   setTimer?: SetTimer;
-  /** Called for every event dropped as malformed, with what was wrong. */
-  onDrop?: (reason: string) => void;
 }
 
 export interface RelayTransport extends Transport {
