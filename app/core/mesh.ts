@@ -1,12 +1,11 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { clipPieces } from './binary-pieces';
-import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { STREAM_TIMEOUT_MS } from './frames';
 import { Inbox } from './inbox';
+import { Outgoing, type Path } from './outgoing';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
-  decodePeerFrame,
   type PeerMessage,
   PROTOCOL_VERSION,
   parseSignal,
@@ -59,21 +58,17 @@ const RESPONDER_WAIT_MS = 2_000;
 const TAMPER_THRESHOLD = 3;
 /** While the relay lists devices that never proved themselves, hello again this often. */
 const HELLO_AGAIN_MS = 15_000;
-/** Room left in each piece for its envelope, the seal and the JSON around the data. */
-const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
   private readonly roster: Roster;
   private readonly inbox: Inbox;
   private readonly tamperTimes: number[] = [];
   private incoming: Promise<void> = Promise.resolve();
-  private outgoing: Promise<void> = Promise.resolve();
+  private signals: Promise<void> = Promise.resolve();
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
-  private frameSeq = 0;
-  /** Links whose other end said, in its hello, that it reads binary pieces. */
-  private readonly binaryLinks = new WeakSet<PeerLink>();
+  private readonly outgoing: Outgoing;
   readonly health: MeshHealth = {
     relay: 'connecting',
     tampering: false,
@@ -99,6 +94,11 @@ export class Mesh {
       },
       timeoutMs,
     );
+    this.outgoing = new Outgoing({
+      // Rejects with the relay's refusal, so the caller keeps the message and tries again.
+      relay: (to, message) => this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to, message }),
+      transfer: (transfer) => this.options.onTransfer(transfer),
+    });
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(5_000, timeoutMs));
     this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
@@ -120,56 +120,15 @@ export class Mesh {
   }
 
   /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
-  async send(deviceId: string, message: PeerMessage): Promise<void> {
+  send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.roster.get(deviceId);
-    if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
-    const seq = this.frameSeq++;
-    const frameId = `f${Date.now().toString(36)}${seq.toString(36)}`;
-    const peer = remote.peer;
-    const direct = Boolean(peer?.isOpen);
-    // Sealed payloads are base64url: 4 characters for every 3 bytes.
-    const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
-    const { of, pieces } = this.framesOf(message, direct ? peer : undefined, room, seq, frameId);
-    const progress = (done: number) => {
-      if (of > 1)
-        this.options.onTransfer({ id: frameId, direction: 'out', peer: deviceId, done, total: of });
-    };
-    let done = 0;
-    try {
-      for (const frame of pieces) {
-        if (direct && peer) await peer.send(frame);
-        else await this.sendThroughRelay(deviceId, frame);
-        progress(++done);
-      }
-    } catch (error) {
-      // Nothing more of it is on its way: its progress leaves the screen, the caller hears why.
-      if (done < of) progress(of);
-      throw error;
+    if (!remote || !isReachable(remote)) {
+      return Promise.reject(new Error('That device is not connected.'));
     }
-  }
-
-  /** Binary pieces for a large clip on a link that reads them; JSON text frames otherwise. */
-  private framesOf(
-    message: PeerMessage,
-    link: PeerLink | undefined,
-    room: number,
-    seq: number,
-    frameId: string,
-  ): { of: number; pieces: Iterable<string | Uint8Array<ArrayBuffer>> } {
-    if (link && this.binaryLinks.has(link) && message.t === 'clip') {
-      if (!fitsWhole(message.clip.text, room)) return clipPieces(message.clip, room, seq);
-    }
-    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
-    const frames = splitFrame(text, charsFor(room, text), frameId);
-    return { of: frames.length, pieces: frames };
-  }
-
-  private async sendThroughRelay(deviceId: string, frame: string | Uint8Array): Promise<void> {
-    // Binary pieces are for direct links only; the relay carries sealed JSON.
-    const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
-    if (!message) throw new Error('Could not frame the message.');
-    // Rejects with the relay's refusal, so the caller keeps the message and tries again.
-    await this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
+    const path: Path = remote.peer?.isOpen
+      ? { link: remote.peer }
+      : { relayMaxPayload: this.options.transport.maxPayload };
+    return this.outgoing.send(deviceId, message, path);
   }
 
   close(): void {
@@ -465,7 +424,7 @@ export class Mesh {
       const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
       // Only the current link: a new link may lead to another version of the app.
-      if (remote?.peer && message.binary) this.binaryLinks.add(remote.peer);
+      if (remote?.peer && message.binary) this.outgoing.readsBinary(remote.peer);
       this.options.onChange();
       return;
     }
@@ -492,9 +451,9 @@ export class Mesh {
    * Rejects when the transport could not send this one.
    */
   private enqueue(signal: Signal): Promise<void> {
-    const sent = this.outgoing.then(() => this.publish(signal));
+    const sent = this.signals.then(() => this.publish(signal));
     // The queue moves on whatever became of this signal; its sender hears of a failure.
-    this.outgoing = sent.then(ignore, ignore);
+    this.signals = sent.then(ignore, ignore);
     return sent;
   }
 
@@ -526,19 +485,4 @@ function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
-}
-
-/** Whether `text` fits one message however it encodes (at most 3 bytes per UTF-16 unit). */
-function fitsWhole(text: string, maxBytes: number): boolean {
-  return 3 * text.length <= maxBytes - FRAME_OVERHEAD_BYTES;
-}
-
-/**
- * Characters of `json` per piece. The text is JSON already, so it holds no control
- * characters or lone surrogates: escaping it again at most doubles ASCII (\\, \"), and
- * anything else is at most 3 bytes of UTF-8 per UTF-16 unit.
- */
-function charsFor(maxBytes: number, json: string): number {
-  const bytesPerChar = /[\u0080-\uffff]/.test(json) ? 3 : 2;
-  return Math.max(1024, Math.floor((maxBytes - FRAME_OVERHEAD_BYTES) / bytesPerChar));
 }

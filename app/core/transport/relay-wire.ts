@@ -5,6 +5,7 @@ import { DEVICE_ID_PATTERN, type ErrorCode, type ErrorResponse } from '../../../
 
 const ROOM_FULL: ErrorCode = 'room_full';
 
+import { field, isRecord } from '../fields';
 import type { SseEvent } from './sse-parser';
 import type { TransportEvent } from './types';
 
@@ -41,10 +42,6 @@ export async function relayError(response: Response): Promise<Refusal> {
 /** A transport event, the relay's replaced notice, or why the event was dropped. */
 export type Parsed = TransportEvent | { type: 'replaced' } | string;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
 function isDevice(value: unknown): value is string {
   return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
 }
@@ -59,17 +56,24 @@ export function parseRelayEvent({ event, data }: SseEvent): Parsed {
   }
   if (!isRecord(body)) return `${event}: data is not an object`;
   switch (event) {
-    case 'members':
-      return Array.isArray(body.devices) && body.devices.every(isDevice)
-        ? { type: 'members', devices: body.devices }
+    case 'members': {
+      const devices = field(body, 'devices');
+      return Array.isArray(devices) && devices.every(isDevice)
+        ? { type: 'members', devices }
         : 'members: bad devices';
+    }
     case 'join':
-    case 'leave':
-      return isDevice(body.device) ? { type: event, device: body.device } : `${event}: bad device`;
-    case 'message':
-      return isDevice(body.from) && typeof body.payload === 'string'
-        ? { type: 'message', from: body.from, payload: body.payload }
+    case 'leave': {
+      const device = field(body, 'device');
+      return isDevice(device) ? { type: event, device } : `${event}: bad device`;
+    }
+    case 'message': {
+      const from = field(body, 'from');
+      const payload = field(body, 'payload');
+      return isDevice(from) && typeof payload === 'string'
+        ? { type: 'message', from, payload }
         : 'message: bad from or payload';
+    }
     case 'replaced':
       return { type: 'replaced' };
     default:
