@@ -2,7 +2,6 @@
 
 import type { HeldClip } from './held-clip';
 import type { OfferView } from './offers';
-import type { Store } from './store';
 import type { TransportStatus } from './transport/types';
 
 /** How this device reaches a peer. 'relay' means the sealed fallback through the transport. */
@@ -77,12 +76,21 @@ export interface RoomState {
   storage: StorageView;
 }
 
+/**
+ * What kind of change: 'progress' of a transfer alone, 'sent' for a clip sent from this
+ * device (its own screen may wait; the others wait for the clip), 'state' for anything else.
+ */
+export type RoomChange = 'state' | 'progress' | 'sent';
+
 export type SendResult = { ok: true; id: string } | { ok: false; error: string };
 
 export interface RoomSession {
   /** The 22-character room code. */
   readonly code: string;
-  readonly state: Store<RoomState>;
+  /** What the room shows now. */
+  snapshot(): RoomState;
+  /** Hears of every change and its kind; returns the way to stop. The ui decides when to draw. */
+  subscribe(listener: (change: RoomChange) => void): () => void;
   send(text: string): Promise<SendResult>;
   /** Deleted on every device of the room, for good. */
   deleteClip(id: string): Promise<void>;

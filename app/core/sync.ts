@@ -31,13 +31,16 @@ export interface SyncLink {
   send(deviceId: string, message: PeerMessage): Promise<void>;
 }
 
+/** 'sent' for a clip sent from this device, whose own screen need not hurry; 'state' otherwise. */
+export type SyncChange = 'state' | 'sent';
+
 export interface SyncOptions {
   selfId: string;
   selfName(): string;
   link: SyncLink;
   storage: ClipStorage;
   cap?: number;
-  onChange(): void;
+  onChange(change: SyncChange): void;
   /** A clip from another device arrived (for auto-copy). */
   onReceived?(clip: Clip): void;
   /** Characters the room's clips may take on this device. */
@@ -49,9 +52,9 @@ export interface SyncOptions {
 /** How many recent ids each side offers when two devices connect. */
 const HAVE_COUNT = 100;
 /**
- * A change is written this long after it happens, after what a person waits for: a large
- * clip being sent fills the data channel first, and the redraw (room.ts) comes first.
- * Changes meanwhile share one write.
+ * Changes made within this long share one write. A clip sent from here is handed to its
+ * links before its write is asked for (send); the wait lets a large one fill the data channel
+ * before the disk takes the page.
  */
 const SAVE_DELAY_MS = 20;
 
@@ -76,7 +79,7 @@ export class ClipSync {
   private sendRefusals = 0;
   private refusedDetail: string | undefined;
   /**
-   * Receipts go after the redraw (sending blocks the page a moment), one message per
+   * Receipts go a task after the change that shows their clips was told, one message per
    * device for every clip that came meanwhile, such as a whole history exchange.
    */
   private readonly receipts = new Batches((deviceId, ids) => {
@@ -102,7 +105,7 @@ export class ClipSync {
     for (const clip of [...history, ...outbox]) this.clock.see(clip.stamp);
     this.outbox = outbox;
     this.history = this.merge([...history, ...outbox]);
-    this.options.onChange();
+    this.changed();
   }
 
   /** An unchanged clip keeps its last view, so the ui redraws only the clips that changed. */
@@ -143,10 +146,10 @@ export class ClipSync {
       stamp,
     });
     this.outbox = [...this.outbox, clip];
-    // Onto the wire before this device redraws: the others wait for it, this one does not.
+    // Handed to every link first: the others wait for it, this screen does not.
     for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
     this.history = this.merge([clip]);
-    this.options.onChange();
+    this.changed('sent');
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
     return { ok: true, id: clip.id };
@@ -204,13 +207,13 @@ export class ClipSync {
     const holder = this.offers.holders(id).find((deviceId) => reachable.has(deviceId));
     if (!holder) return 'No device that holds this clip is connected now.';
     this.offers.fetching(id, true);
-    this.options.onChange();
+    this.changed();
     try {
       await this.options.link.send(holder, { t: 'want', ids: [id] });
       return null;
     } catch {
       this.offers.fetching(id, false);
-      this.options.onChange();
+      this.changed();
       return 'The other device could not be asked for that clip. Try again.';
     }
   }
@@ -227,7 +230,7 @@ export class ClipSync {
     this.budget = chars;
     this.history = withinBudget(this.history, this.outbox, chars);
     this.forgetEvictedHolders();
-    this.options.onChange();
+    this.changed();
     return this.save();
   }
 
@@ -250,6 +253,10 @@ export class ClipSync {
   /** Writes a pending change at once (room close). */
   flush(): Promise<void> {
     return this.saves.flush();
+  }
+
+  private changed(change: SyncChange = 'state'): void {
+    this.options.onChange(change);
   }
 
   private get cap(): number {
@@ -281,7 +288,7 @@ export class ClipSync {
     }
     // The next connection asks again.
     if (wanted.length > 0) this.tellOnce(from, { t: 'want', ids: wanted });
-    this.options.onChange();
+    this.changed();
   }
 
   private onDeleted(from: string, ids: string[]): void {
@@ -291,7 +298,7 @@ export class ClipSync {
     // Passed on, so devices that cannot reach the one that deleted it hear of it too.
     for (const deviceId of this.options.link.reachable())
       if (deviceId !== from) this.tell(deviceId, 'deleted', added);
-    this.options.onChange();
+    this.changed();
     void this.save();
   }
 
@@ -299,7 +306,7 @@ export class ClipSync {
     const added = this.tombstones.add(ids);
     this.forget(ids);
     for (const deviceId of this.options.link.reachable()) this.tell(deviceId, 'deleted', added);
-    this.options.onChange();
+    this.changed();
     // Written at once, not after the usual moment: a page closed right after must keep it.
     const saved = this.save();
     await this.flush();
@@ -326,7 +333,7 @@ export class ClipSync {
   private tellOnce(deviceId: string, message: PeerMessage): void {
     this.options.link.send(deviceId, message).catch(() => {
       this.unsentCount += 1;
-      this.options.onChange();
+      this.changed();
     });
   }
 
@@ -347,7 +354,7 @@ export class ClipSync {
     // No receipt for a clip not kept, so its sender keeps it waiting in its outbox.
     if (!this.clock.see(clip.stamp)) {
       this.refusedCount++;
-      this.options.onChange();
+      this.changed();
       return;
     }
     this.offers.drop([clip.id]);
@@ -358,7 +365,7 @@ export class ClipSync {
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
-    this.options.onChange();
+    this.changed();
     void this.save();
     if (clip.from !== this.options.selfId) this.options.onReceived?.(clip);
   }
@@ -373,7 +380,7 @@ export class ClipSync {
       this.forgetEvictedHolders();
       void this.save();
     }
-    this.options.onChange();
+    this.changed();
   }
 
   /** One copy of a clip on its way to a device at a time, however often it is wanted. */
@@ -405,10 +412,10 @@ export class ClipSync {
       const minMs = error instanceof PublishError ? (error.retryAfterMs ?? 0) : 0;
       this.retries.later(`${deviceId}\n${clip.id}`, attempt, minMs, () => {
         if (this.awaitsReceipt(deviceId, clip.id)) void this.deliver(deviceId, clip, attempt + 1);
-        this.options.onChange();
+        this.changed();
       });
     }
-    this.options.onChange();
+    this.changed();
   }
 
   private awaitsReceipt(deviceId: string, id: string): boolean {
@@ -465,7 +472,7 @@ export class ClipSync {
       });
     this.history = thinned(this.history);
     this.outbox = thinned(this.outbox);
-    if (changed) this.options.onChange();
+    if (changed) this.changed();
   }
 }
 
