@@ -33,6 +33,17 @@ export function thin(clip: HeldClip): HeldClip {
   return { ...clip, text: clip.text.slice(0, safeEnd(clip.text, PREVIEW_CHARS)) };
 }
 
+/** `clips` with those now on disk thinned; the very same list when none changed. */
+export function thinStored(clips: HeldClip[], stored: ReadonlySet<string>): HeldClip[] {
+  let changed = false;
+  const thinned = clips.map((clip) => {
+    const next = stored.has(clip.id) ? thin(clip) : clip;
+    if (next !== clip) changed = true;
+    return next;
+  });
+  return changed ? thinned : clips;
+}
+
 /** The clip as it goes to a peer, without what only this device keeps. */
 export function wireClip({ size: _, ...clip }: HeldClip): Clip {
   return clip;

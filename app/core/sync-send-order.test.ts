@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerMessage } from './protocol';
-import { ClipSync, type SyncChange } from './sync';
+import { ClipSync } from './sync';
 import { memoryClipStorage, settle } from './sync.fixture';
+import type { SyncChange } from './sync-link';
 
 describe('sending a clip', () => {
   it('hands it to every link, then says it was sent here, then writes it, then resolves', async () => {
