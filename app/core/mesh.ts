@@ -8,15 +8,14 @@ import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
   type PeerMessage,
   PROTOCOL_VERSION,
-  parseSignal,
-  peekVersion,
   type SessionDescription,
   type Signal,
 } from './protocol';
 import { isReachable, MAX_PEERS, type Remote, Roster } from './roster';
 import type { Sealer } from './sealed';
 import type { DeviceView, TransferView } from './session-types';
-import type { Transport, TransportEvent, TransportStatus } from './transport/types';
+import { type MeshHealth, Signaling } from './signaling';
+import type { Transport, TransportEvent } from './transport/types';
 
 export interface MeshOptions {
   selfId: string;
@@ -42,29 +41,15 @@ export interface MeshOptions {
   onChange(): void;
 }
 
-export interface MeshHealth {
-  relay: TransportStatus;
-  relayDetail?: string;
-  tampering: boolean;
-  newerVersion: boolean;
-  dropped: number;
-  /** Hellos and signals that could not be sent; each goes again on its own. */
-  unsent: number;
-}
-
-const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
-const TAMPER_THRESHOLD = 3;
 /** While the relay lists devices that never proved themselves, hello again this often. */
 const HELLO_AGAIN_MS = 15_000;
 
 export class Mesh {
   private readonly roster: Roster;
   private readonly inbox: Inbox;
-  private readonly tamperTimes: number[] = [];
-  private incoming: Promise<void> = Promise.resolve();
-  private signals: Promise<void> = Promise.resolve();
+  private readonly signaling: Signaling;
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
@@ -81,22 +66,28 @@ export class Mesh {
     this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (remote) =>
       this.forget(remote),
     );
+    this.signaling = new Signaling({
+      selfId: options.selfId,
+      transport: options.transport,
+      sealer: options.sealer,
+      health: this.health,
+      onSignal: (from, signal) => this.onSignalFrom(from, signal),
+      onChange: () => this.options.onChange(),
+    });
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
     this.inbox = new Inbox(
       {
         deliver: (from, message) => this.onPeerMessage(from, message),
-        drop: () => this.drop(),
-        newer: () => {
-          this.health.newerVersion = true;
-          this.options.onChange();
-        },
+        drop: () => this.signaling.drop(),
+        newer: () => this.signaling.newer(),
         transfer: (transfer) => this.options.onTransfer(transfer),
       },
       timeoutMs,
     );
     this.outgoing = new Outgoing({
       // Rejects with the relay's refusal, so the caller keeps the message and tries again.
-      relay: (to, message) => this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to, message }),
+      relay: (to, message) =>
+        this.signaling.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to, message }),
       transfer: (transfer) => this.options.onTransfer(transfer),
     });
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
@@ -115,7 +106,7 @@ export class Mesh {
 
   setName(name: string): void {
     this.options.selfName = name;
-    void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
+    void this.signaling.send({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
     for (const id of this.reachable()) this.sendHello(id);
   }
 
@@ -157,7 +148,7 @@ export class Mesh {
         this.health.relay = event.status;
         this.health.relayDetail = event.detail;
         if (event.status === 'open') {
-          void this.signal({
+          void this.signaling.send({
             v: PROTOCOL_VERSION,
             t: 'hello',
             to: '*',
@@ -176,8 +167,7 @@ export class Mesh {
         this.onLeave(event.device);
         break;
       case 'message':
-        // Opening is async; a chain keeps each sender's signals in order.
-        this.incoming = this.incoming.then(() => this.onSealed(event.from, event.payload));
+        this.signaling.receive(event.from, event.payload);
         return;
     }
     this.options.onChange();
@@ -200,7 +190,12 @@ export class Mesh {
    */
   private helloToUnproven(): void {
     if (this.health.relay === 'open' && this.roster.hasUnproven()) {
-      void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name: this.options.selfName });
+      void this.signaling.send({
+        v: PROTOCOL_VERSION,
+        t: 'hello',
+        to: '*',
+        name: this.options.selfName,
+      });
     }
   }
 
@@ -266,10 +261,15 @@ export class Mesh {
       forceRelay: this.options.forceRelay,
       sendDescription: (description) => {
         if (description.type === 'offer' && remote.peer !== peer) return;
-        void this.signal({ v: PROTOCOL_VERSION, t: 'description', to: remote.id, description });
+        void this.signaling.send({
+          v: PROTOCOL_VERSION,
+          t: 'description',
+          to: remote.id,
+          description,
+        });
       },
       sendCandidate: (candidate) =>
-        void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
+        void this.signaling.send({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
       onMessage: (data) => {
         this.heardFrom(remote.id);
         this.inbox.frame(remote.id, data);
@@ -317,26 +317,8 @@ export class Mesh {
     dropPeer(remote);
   }
 
-  private async onSealed(from: string, payload: string): Promise<void> {
-    if (from === this.options.selfId) return;
-    const opened = await this.options.sealer.open(payload, from);
-    if (!opened.ok) {
-      if (opened.reason === 'version') this.health.newerVersion = true;
-      else this.noteTampering();
-      this.options.onChange();
-      return;
-    }
-    const version = peekVersion(opened.body);
-    if (version !== null && version > PROTOCOL_VERSION) {
-      this.health.newerVersion = true;
-      this.options.onChange();
-      return;
-    }
-    const signal = parseSignal(opened.body);
-    if (!signal || (signal.to !== '*' && signal.to !== this.options.selfId)) {
-      this.drop();
-      return;
-    }
+  /** A signal opened and checked: its sender has proved it holds the room secret. */
+  private async onSignalFrom(from: string, signal: Signal): Promise<void> {
     const remote = this.touch(from, false);
     if (!remote) return;
     if (!remote.verified) {
@@ -344,11 +326,7 @@ export class Mesh {
       if (!remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
       this.options.onChange();
     }
-    try {
-      await this.onSignal(remote, signal);
-    } catch {
-      this.drop();
-    }
+    await this.onSignal(remote, signal);
   }
 
   private async onSignal(remote: Remote, signal: Signal): Promise<void> {
@@ -356,7 +334,7 @@ export class Mesh {
       case 'hello':
         remote.name = signal.name;
         if (signal.to === '*') {
-          void this.signal({
+          void this.signaling.send({
             v: PROTOCOL_VERSION,
             t: 'hello',
             to: remote.id,
@@ -433,52 +411,9 @@ export class Mesh {
 
   /** A hello over the link; a lost one is counted, and the next connection says it again. */
   private sendHello(deviceId: string): void {
-    this.send(deviceId, this.hello()).catch(() => this.unsent());
-  }
-
-  /** Sends a signal whose loss nothing waits on: hellos and reconnects try again. */
-  private signal(signal: Signal): Promise<void> {
-    return this.enqueue(signal).catch(() => this.unsent());
-  }
-
-  private unsent(): void {
-    this.health.unsent += 1;
-    this.options.onChange();
-  }
-
-  /**
-   * Signals leave one at a time, so a candidate never overtakes its description.
-   * Rejects when the transport could not send this one.
-   */
-  private enqueue(signal: Signal): Promise<void> {
-    const sent = this.signals.then(() => this.publish(signal));
-    // The queue moves on whatever became of this signal; its sender hears of a failure.
-    this.signals = sent.then(ignore, ignore);
-    return sent;
-  }
-
-  private async publish(signal: Signal): Promise<void> {
-    const payload = await this.options.sealer.seal(signal);
-    await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
-  }
-
-  private noteTampering(): void {
-    const now = Date.now();
-    this.tamperTimes.push(now);
-    while (this.tamperTimes.length && (this.tamperTimes[0] ?? now) < now - TAMPER_WINDOW_MS) {
-      this.tamperTimes.shift();
-    }
-    this.health.dropped += 1;
-    if (this.tamperTimes.length >= TAMPER_THRESHOLD) this.health.tampering = true;
-  }
-
-  private drop(): void {
-    this.health.dropped += 1;
-    this.options.onChange();
+    this.send(deviceId, this.hello()).catch(() => this.signaling.unsent());
   }
 }
-
-function ignore(): void {}
 
 /** Detaches first, so the old link's 'closed' is not taken for a new failure. */
 function dropPeer(remote: Remote): void {
