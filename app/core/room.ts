@@ -69,7 +69,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   const siblings = browserSiblings(options.browserDevices);
   // Until the mesh exists, nothing reaches sync and there is nothing to show.
   let mesh: Mesh | undefined;
-  const sync: ClipSync = new ClipSync({
+  const sync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
     link: {
@@ -86,28 +86,15 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   // The relay subscription does not wait for the history to come off the disk: what
   // arrives meanwhile reaches sync once it has loaded, in order.
   const loaded = Promise.all([sync.load(), siblings.read()]);
+  const sealer = new Sealer(
+    sealKey,
+    roomId,
+    identity.id,
+    options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
+  );
   const transfers = new Map<string, TransferView>();
-  mesh = new Mesh({
-    selfId: identity.id,
-    selfName: identity.name,
-    transport,
-    sealer: new Sealer(
-      sealKey,
-      roomId,
-      identity.id,
-      options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
-    ),
-    iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
-    forceRelay: options.forceRelay ?? false,
-    maxPeers: options.maxPeers,
-    partTimeoutMs: options.partTimeoutMs,
-    onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
-    // A tab opened since is known by the time it connects.
-    onReachable: (deviceId) =>
-      void loaded.then(siblings.read).then(() => sync.onReachable(deviceId)),
-    onTransfer: (transfer) => emit(track(transfers, transfer)),
-    onChange: () => emit('state'),
-  });
+  const room = { sync, transport, transfers, emit, loaded, readSiblings: siblings.read };
+  mesh = createMesh(options, identity, sealer, room);
   options.onConnecting?.();
   try {
     await loaded;
@@ -115,7 +102,52 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     mesh.close();
     throw cause;
   }
-  const room = { mesh, sync, transport, transfers };
+  return session(code, identity, { ...room, mesh }, listeners);
+}
+
+interface RoomParts {
+  sync: ClipSync;
+  transport: Transport;
+  transfers: Map<string, TransferView>;
+  emit(change: RoomChange): void;
+  /** Sync's saved clips are loaded. */
+  loaded: Promise<unknown>;
+  readSiblings(): Promise<void>;
+}
+
+/** The mesh, handing what arrives to sync once its saved clips are loaded. */
+function createMesh(
+  options: OpenRoomOptions,
+  identity: { id: string; name: string },
+  sealer: Sealer,
+  { sync, transport, transfers, emit, loaded, readSiblings }: RoomParts,
+): Mesh {
+  return new Mesh({
+    selfId: identity.id,
+    selfName: identity.name,
+    transport,
+    sealer,
+    iceServers: options.iceServers ?? DEFAULT_ICE_SERVERS,
+    forceRelay: options.forceRelay ?? false,
+    maxPeers: options.maxPeers,
+    partTimeoutMs: options.partTimeoutMs,
+    onMessage: (from, message) => void loaded.then(() => sync.onMessage(from, message)),
+    // A tab opened since is known by the time it connects.
+    onReachable: (deviceId) =>
+      void loaded.then(readSiblings).then(() => sync.onReachable(deviceId)),
+    onTransfer: (transfer) => emit(track(transfers, transfer)),
+    onChange: () => emit('state'),
+  });
+}
+
+/** The room as the ui holds it. */
+function session(
+  code: string,
+  identity: { name: string },
+  room: OpenedRoom,
+  listeners: Set<(change: RoomChange) => void>,
+): RoomSession {
+  const { sync, mesh } = room;
   return {
     code,
     snapshot: () => snapshot(room),
@@ -131,11 +163,11 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     setBudget: (chars) => sync.setBudget(chars),
     rename(name) {
       identity.name = name;
-      room.mesh.setName(name);
+      mesh.setName(name);
     },
     close() {
       listeners.clear();
-      room.mesh.close();
+      mesh.close();
       sync.close();
       void sync.flush();
     },
