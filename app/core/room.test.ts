@@ -99,7 +99,7 @@ describe('opening a room', () => {
     await vi.waitFor(() => expect(subscribed).toBe(true));
     storage.release();
     const room = await opening;
-    expect(room.snapshot().history.map((clip) => clip.text)).toEqual(['from last time']);
+    expect(room.state.get().history.map((clip) => clip.text)).toEqual(['from last time']);
     room.close();
   });
 });
@@ -114,16 +114,16 @@ describe('changes', () => {
       storage: emptyStorage(),
     });
     const changes: RoomChange[] = [];
-    const stop = room.subscribe((change) => changes.push(change));
+    const stop = room.onChange((change) => changes.push(change));
     try {
       const sent = await room.send('mine');
       expect(changes[0]).toBe('sent');
-      expect(room.snapshot().history.map((clip) => clip.text)).toEqual(['mine']);
+      expect(room.state.get().history.map((clip) => clip.text)).toEqual(['mine']);
       changes.length = 0;
       await room.deleteClip(sent.ok ? sent.id : '');
       expect(changes).toContain('state');
       expect(changes).not.toContain('sent');
-      expect(room.snapshot().history).toEqual([]);
+      expect(room.state.get().history).toEqual([]);
     } finally {
       stop();
       room.close();
@@ -159,6 +159,30 @@ describe('relay keys', () => {
   });
 });
 
+describe('state', () => {
+  it('tells its subscribers every change at once, with what the room shows then', async () => {
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport: quietTransport,
+      storage: emptyStorage(),
+    });
+    const seen: string[][] = [];
+    const stop = room.state.subscribe((state) => seen.push(state.history.map((c) => c.text)));
+    try {
+      const sending = room.send('mine');
+      expect(seen).toEqual([['mine']]);
+      await sending;
+      stop();
+      await room.send('unheard');
+      expect(seen.at(-1)).toEqual(['mine']);
+    } finally {
+      room.close();
+    }
+  });
+});
+
 describe('what the transports drop', () => {
   it('is counted with what the room dropped, and shown when it happens', async () => {
     let drops = 0;
@@ -184,12 +208,12 @@ describe('what the transports drop', () => {
     });
     try {
       const changes: RoomChange[] = [];
-      room.subscribe((change) => changes.push(change));
-      expect(room.snapshot().dropped).toBe(0);
+      room.onChange((change) => changes.push(change));
+      expect(room.state.get().dropped).toBe(0);
       drop();
       drop();
       expect(changes).toEqual(['state', 'state']);
-      expect(room.snapshot().dropped).toBe(2);
+      expect(room.state.get().dropped).toBe(2);
     } finally {
       room.close();
     }

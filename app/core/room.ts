@@ -148,13 +148,19 @@ function session(
   listeners: Set<(change: RoomChange) => void>,
 ): RoomSession {
   const { sync, mesh } = room;
+  const onChange = (listener: (change: RoomChange) => void) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
   return {
     code,
-    snapshot: () => snapshot(room),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    state: {
+      get: () => snapshot(room),
+      subscribe: (listener) => onChange(() => listener(snapshot(room))),
     },
+    onChange,
     send: (text) => sync.send(text),
     deleteClip: (id) => sync.deleteClip(id),
     clearHistory: () => sync.clear(),

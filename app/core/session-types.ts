@@ -2,6 +2,7 @@
 
 import type { HeldClip } from './held-clip';
 import type { OfferView } from './offers';
+import type { Store } from './store';
 import type { TransportStatus } from './transport/types';
 
 /** How this device reaches a peer. 'relay' means the sealed fallback through the transport. */
@@ -54,7 +55,7 @@ export interface StorageView {
   error?: string;
 }
 
-export type { OfferView };
+export type { OfferView, Store };
 
 export interface RoomState {
   relay: TransportStatus;
@@ -87,10 +88,10 @@ export type SendResult = { ok: true; id: string } | { ok: false; error: string }
 export interface RoomSession {
   /** The 22-character room code. */
   readonly code: string;
-  /** What the room shows now. */
-  snapshot(): RoomState;
+  /** What the room shows now; its subscribers hear of every change as it happens, unpaced. */
+  readonly state: Store<RoomState>;
   /** Hears of every change and its kind; returns the way to stop. The ui decides when to draw. */
-  subscribe(listener: (change: RoomChange) => void): () => void;
+  onChange(listener: (change: RoomChange) => void): () => void;
   send(text: string): Promise<SendResult>;
   /** Deleted on every device of the room, for good. */
   deleteClip(id: string): Promise<void>;

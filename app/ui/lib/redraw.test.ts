@@ -7,8 +7,11 @@ function setup(visible = true) {
   let version = 0;
   let listener: (change: RoomChange) => void = () => {};
   const room = {
-    snapshot: () => ({ dropped: version }) as RoomState,
-    subscribe: (next: (change: RoomChange) => void) => {
+    state: {
+      get: () => ({ dropped: version }) as RoomState,
+      subscribe: () => () => {},
+    },
+    onChange: (next: (change: RoomChange) => void) => {
       listener = next;
       return () => {
         listener = () => {};

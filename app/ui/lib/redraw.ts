@@ -31,7 +31,7 @@ export const browserPage: Page = {
   },
 };
 
-type Room = Pick<RoomSession, 'snapshot' | 'subscribe'>;
+type Room = Pick<RoomSession, 'state' | 'onChange'>;
 
 /** Draws the room now, then as its changes ask; returns the way to stop. */
 export function paceRedraws(room: Room, draw: (state: RoomState) => void, page = browserPage) {
@@ -46,7 +46,7 @@ export function paceRedraws(room: Room, draw: (state: RoomState) => void, page =
     dueAt = Number.POSITIVE_INFINITY;
     if (stopped) return;
     shownAt = page.now();
-    draw(room.snapshot());
+    draw(room.state.get());
   };
   const soon = (gapMs: number): void => {
     const now = page.now();
@@ -65,7 +65,7 @@ export function paceRedraws(room: Room, draw: (state: RoomState) => void, page =
     soon(change === 'progress' ? PROGRESS_REDRAW_MS : REDRAW_MS);
   };
 
-  const unsubscribe = room.subscribe(onChange);
+  const unsubscribe = room.onChange(onChange);
   show();
   return (): void => {
     stopped = true;
