@@ -3,7 +3,9 @@
 // of characters per piece. No JSON inside JSON, and the text is never escaped or parsed;
 // each piece is encoded as it is sent. Only sent to a device whose hello says it reads them.
 
+import { field, isRecord } from './fields';
 import { type Clip, MAX_PARTS, PROTOCOL_VERSION } from './protocol';
+import { textRanges } from './text-ranges';
 
 /** format (u8) · stream (u32) · n (u32) · of (u32), big-endian. */
 export const PIECE_HEADER_BYTES = 13;
@@ -76,24 +78,11 @@ export function readPiece(buffer: ArrayBuffer): BinaryPiece | null {
 export function readClipPieces(pieces: Uint8Array[]): unknown {
   const [head, ...rest] = pieces;
   const envelope: unknown = JSON.parse(decoder.decode(head));
-  const clip = isObject(envelope) ? envelope.clip : undefined;
-  if (!isObject(clip)) return null;
+  const clip = isRecord(envelope) ? field(envelope, 'clip') : undefined;
+  if (!isRecord(clip)) return null;
   // The text's own pieces are joined before decoding: a range may end mid-character.
   clip.text = decoder.decode(joinBytes(rest));
   return envelope;
-}
-
-/** Ranges of at most `chars` UTF-16 units covering `text`, never parting a surrogate pair. */
-function textRanges(text: string, chars: number): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(start + chars, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    ranges.push([start, end]);
-    start = end;
-  }
-  return ranges;
 }
 
 /** A piece with room for `maxData` bytes, filled by `fill`, cut to what it wrote. */
@@ -123,8 +112,4 @@ function joinBytes(pieces: Uint8Array[]): Uint8Array {
     at += piece.length;
   }
   return whole;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

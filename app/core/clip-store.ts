@@ -4,6 +4,7 @@
 // its whole text is a second record, read only when needed. A write that fails is tried
 // again at the next save, and the index lists only what is really on disk.
 
+import { field, isRecord } from './fields';
 import { type HeldClip, isWhole, thin } from './held-clip';
 import { MAX_CLIP_CHARS, parsePeerMessage } from './protocol';
 import type { ClipStorage, SavedClips, SaveReport } from './saving';
@@ -164,12 +165,14 @@ export function isQuotaError(cause: unknown): boolean {
 }
 
 function readIndex(saved: unknown): ClipIndex | null {
-  const index = saved as Partial<ClipIndex> | null | undefined;
-  const ids = (list: unknown) =>
-    Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : null;
-  const history = ids(index?.history);
-  const outbox = ids(index?.outbox);
-  return history && outbox ? { history, outbox, deleted: ids(index?.deleted) ?? [] } : null;
+  if (!isRecord(saved)) return null;
+  const ids = (key: string) => {
+    const list = field(saved, key);
+    return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : null;
+  };
+  const history = ids('history');
+  const outbox = ids('outbox');
+  return history && outbox ? { history, outbox, deleted: ids('deleted') ?? [] } : null;
 }
 
 function readClips(saved: unknown): HeldClip[] {
@@ -181,7 +184,7 @@ function readHeld(saved: unknown): HeldClip | null {
   const message = parsePeerMessage({ t: 'clip', clip: saved });
   if (message?.t !== 'clip') return null;
   const { clip } = message;
-  const size = (saved as { size?: unknown }).size ?? clip.text.length;
+  const size = (isRecord(saved) ? field(saved, 'size') : undefined) ?? clip.text.length;
   const fits = Number.isSafeInteger(size) && (size as number) >= clip.text.length;
   return fits && (size as number) <= MAX_CLIP_CHARS ? { ...clip, size: size as number } : null;
 }

@@ -80,6 +80,8 @@ describe('a send the relay refused', () => {
     expect(sync.undelivered()).toEqual({
       waiting: 1,
       refused: 1,
+      // A refused clip is waiting, not lost: it is not counted among the unsent messages.
+      unsent: 0,
       detail: 'too many messages, slow down',
     });
 
@@ -94,7 +96,7 @@ describe('a send the relay refused', () => {
     await vi.advanceTimersByTimeAsync(4 * RETRY_BASE_MS);
     expect(link.tries).toBe(4);
     expect(link.delivered.map((clip) => clip.id)).toEqual([id]);
-    expect(sync.undelivered()).toEqual({ waiting: 0, refused: 3, detail: undefined });
+    expect(sync.undelivered()).toEqual({ waiting: 0, refused: 3, unsent: 0, detail: undefined });
     // Sent, but pending until the receipt.
     expect(sync.view()[0]?.pending).toBe(true);
     sync.onMessage('device-bbbb', { t: 'ack', ids: [id] });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_CHARS, Reassembler, type ReassemblyResult, splitFrame } from './frames';
-import { decodePeerFrame, MAX_PART_CHARS, type PartMessage } from './protocol';
+import { Reassembler, type ReassemblyResult } from './frames';
+import { textParts } from './outgoing';
+import { type PartMessage, parsePeerMessage } from './protocol';
 
 const alice = 'alice-device';
 const bob = 'bob-device-01';
 
-/** Parts as a receiver sees them: through the real frame validator. */
-function partsOf(frames: string[]): PartMessage[] {
-  return frames.map((frame) => {
-    const message = decodePeerFrame(frame);
-    if (message?.t !== 'part') throw new Error(`not a valid part: ${frame.slice(0, 80)}`);
+/** Parts as a receiver sees them: as JSON, through the real message validator. */
+function partsOf(parts: PartMessage[]): PartMessage[] {
+  return parts.map((part) => {
+    const message = parsePeerMessage(JSON.parse(JSON.stringify(part)));
+    if (message?.t !== 'part') throw new Error(`not a valid part: ${part.id} ${part.n}`);
     return message;
   });
 }
@@ -29,59 +30,12 @@ function feed(reassembler: Reassembler, from: string, parts: PartMessage[], now 
   return parts.map((part) => reassembler.accept(from, part, now));
 }
 
-const hasLoneSurrogate = (s: string) =>
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-
-describe('splitFrame', () => {
-  it('returns a frame that fits as it is', () => {
-    expect(splitFrame('{"t":"ack","ids":[]}', 100, 'frame-0001')).toEqual(['{"t":"ack","ids":[]}']);
-  });
-
-  it('never splits a surrogate pair, whatever the piece size', () => {
-    const text = '👋a😀😀b🇺🇦'.repeat(50);
-    for (const size of [2, 3, 4, 5, 7, 64]) {
-      const parts = partsOf(splitFrame(text, size, 'frame-0001'));
-      for (const part of parts) {
-        expect(part.data.length).toBeLessThanOrEqual(size);
-        expect(hasLoneSurrogate(part.data)).toBe(false);
-      }
-      expect(parts.map((p) => p.data).join('')).toBe(text);
-    }
-  });
-
-  it('caps pieces at what a receiver accepts', () => {
-    const parts = partsOf(
-      splitFrame('x'.repeat(3 * MAX_PART_CHARS), 2 * MAX_PART_CHARS, 'frame-0001'),
-    );
-    expect(parts.map((p) => p.data.length)).toEqual([
-      MAX_PART_CHARS,
-      MAX_PART_CHARS,
-      MAX_PART_CHARS,
-    ]);
-    expect(parts.map((p) => [p.n, p.of])).toEqual([
-      [0, 3],
-      [1, 3],
-      [2, 3],
-    ]);
-  });
-
-  it('refuses a frame too large, pieces too small or too many, and a bad id', () => {
-    expect(() => splitFrame('x'.repeat(MAX_FRAME_CHARS + 1), 60_000, 'frame-0001')).toThrow(
-      RangeError,
-    );
-    expect(() => splitFrame('xyz', 1, 'frame-0001')).toThrow(RangeError);
-    expect(() => splitFrame('x'.repeat(5000), 1, 'frame-0001')).toThrow(RangeError);
-    expect(() => splitFrame('x'.repeat(10_000), 2, 'frame-0001')).toThrow(/more than 4096/);
-    expect(() => splitFrame('x'.repeat(100), 10, 'bad id!')).toThrow(TypeError);
-  });
-});
-
 describe('Reassembler', () => {
   it('puts 16 MiB of emoji, RTL, tabs and newlines back byte-exact, out of order and with duplicates', () => {
     const sample = 'Tab\there\r\nשלום עולם مرحبا 👩‍👩‍👧 😀\u0301 \u202Eevil\u202C "q" \\ \u0000\n';
     const text = sample.repeat(Math.ceil((16 * 1024 * 1024) / sample.length));
     // An odd size lands boundaries inside surrogate pairs.
-    const parts = partsOf(splitFrame(text, 65_531, 'frame-big1'));
+    const parts = partsOf(textParts(text, 65_531, 'frame-big1'));
     expect(parts.length).toBeGreaterThan(250);
     const arriving = shuffled([...parts, ...parts.slice(0, 20)]);
     const reassembler = new Reassembler();
@@ -95,7 +49,7 @@ describe('Reassembler', () => {
   });
 
   it('reports progress by pieces received', () => {
-    const parts = partsOf(splitFrame('abcdefghij', 4, 'frame-0001'));
+    const parts = partsOf(textParts('abcdefghij', 4, 'frame-0001'));
     const reassembler = new Reassembler();
     expect(feed(reassembler, alice, parts)).toEqual([
       { progress: { id: 'frame-0001', received: 1, of: 3 } },
@@ -105,7 +59,7 @@ describe('Reassembler', () => {
   });
 
   it('ignores a duplicate piece, counts it, and refuses pieces of a finished frame', () => {
-    const [first, second] = partsOf(splitFrame('abcdef', 3, 'frame-0001')) as [
+    const [first, second] = partsOf(textParts('abcdef', 3, 'frame-0001')) as [
       PartMessage,
       PartMessage,
     ];
@@ -120,8 +74,8 @@ describe('Reassembler', () => {
   });
 
   it('keeps streams of different senders with the same id apart', () => {
-    const a = partsOf(splitFrame('aaaaaa', 3, 'frame-0001'));
-    const b = partsOf(splitFrame('bbbbbb', 3, 'frame-0001'));
+    const a = partsOf(textParts('aaaaaa', 3, 'frame-0001'));
+    const b = partsOf(textParts('bbbbbb', 3, 'frame-0001'));
     const reassembler = new Reassembler();
     const results = feed(reassembler, alice, [a[0] as PartMessage]).concat(
       feed(reassembler, bob, b),
@@ -132,8 +86,8 @@ describe('Reassembler', () => {
 
   it('frees abandoned streams after the timeout, and only those', () => {
     const reassembler = new Reassembler({ timeoutMs: 30_000 });
-    const [stale] = partsOf(splitFrame('x'.repeat(10), 5, 'frame-old1'));
-    const [fresh, freshEnd] = partsOf(splitFrame('y'.repeat(10), 5, 'frame-new1'));
+    const [stale] = partsOf(textParts('x'.repeat(10), 5, 'frame-old1'));
+    const [fresh, freshEnd] = partsOf(textParts('y'.repeat(10), 5, 'frame-new1'));
     reassembler.accept(alice, stale as PartMessage, 1_000);
     reassembler.accept(alice, fresh as PartMessage, 20_000);
     expect(reassembler.expire(31_000)).toEqual([]);
@@ -149,7 +103,7 @@ describe('Reassembler', () => {
 
   it('limits streams at once per sender, freeing room when one ends', () => {
     const reassembler = new Reassembler({ maxStreamsPerSender: 2 });
-    const starts = [1, 2, 3].map((i) => partsOf(splitFrame('abcd', 2, `frame-000${i}`)));
+    const starts = [1, 2, 3].map((i) => partsOf(textParts('abcd', 2, `frame-000${i}`)));
     const first = (i: number) => starts[i]?.[0] as PartMessage;
     expect(reassembler.accept(alice, first(0), 0)).toHaveProperty('progress');
     expect(reassembler.accept(alice, first(1), 0)).toHaveProperty('progress');
@@ -163,7 +117,7 @@ describe('Reassembler', () => {
 
   it('refuses a stream that grows beyond the frame limit and the rest of it', () => {
     const reassembler = new Reassembler({ maxFrameBytes: 20 });
-    const parts = partsOf(splitFrame('x'.repeat(20), 4, 'frame-0001'));
+    const parts = partsOf(textParts('x'.repeat(20), 4, 'frame-0001'));
     const results = feed(reassembler, alice, parts);
     expect(results.slice(0, 2).every((r) => 'progress' in r)).toBe(true);
     expect(results[2]).toEqual({ error: 'That message is too large.' });
@@ -173,8 +127,8 @@ describe('Reassembler', () => {
 
   it('bounds what all senders buffer together', () => {
     const reassembler = new Reassembler({ maxBufferedBytes: 20 });
-    const a = partsOf(splitFrame('a'.repeat(12), 6, 'frame-000a'));
-    const b = partsOf(splitFrame('b'.repeat(12), 6, 'frame-000b'));
+    const a = partsOf(textParts('a'.repeat(12), 6, 'frame-000a'));
+    const b = partsOf(textParts('b'.repeat(12), 6, 'frame-000b'));
     expect(reassembler.accept(alice, a[0] as PartMessage, 0)).toHaveProperty('progress');
     expect(reassembler.accept(bob, b[0] as PartMessage, 0)).toEqual({
       error: 'Too much is arriving at once.',
@@ -186,7 +140,7 @@ describe('Reassembler', () => {
 
   it('refuses pieces that disagree on their count', () => {
     const reassembler = new Reassembler();
-    const [first, second] = partsOf(splitFrame('abcdef', 3, 'frame-0001')) as [
+    const [first, second] = partsOf(textParts('abcdef', 3, 'frame-0001')) as [
       PartMessage,
       PartMessage,
     ];

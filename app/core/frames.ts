@@ -1,8 +1,8 @@
 // Frames too big for one message travel as numbered pieces (JSON `part` messages, or binary
-// pieces on a direct link) and are put back together on arrival. Abandoned streams are freed
-// by expire().
+// pieces on a direct link), cut by outgoing.ts and put back together here on arrival.
+// Abandoned streams are freed by expire().
 
-import { ID_PATTERN, MAX_CLIP_CHARS, MAX_PART_CHARS, MAX_PARTS } from './protocol';
+import { MAX_CLIP_CHARS } from './protocol';
 
 /** The largest frame: a whole clip as JSON, where escaping can double the text, plus room. */
 export const MAX_FRAME_CHARS = 2 * MAX_CLIP_CHARS + 64 * 1024;
@@ -37,31 +37,6 @@ export interface ReassemblerOptions {
   /** All senders together; one large clip from each of two devices fits by default. */
   maxBufferedBytes?: number;
   timeoutMs?: number;
-}
-
-/**
- * The frame itself when it is at most `maxChars` long; otherwise `part` messages
- * whose `data` (at most `maxChars` each) join back into exactly the frame.
- */
-export function splitFrame(text: string, maxChars: number, id: string): string[] {
-  if (text.length <= maxChars) return [text];
-  if (text.length > MAX_FRAME_CHARS) throw new RangeError('That is too large to send.');
-  if (!ID_PATTERN.test(id)) throw new TypeError(`Not a valid frame id: ${id}`);
-  // Two, so a surrogate pair always fits; never more than a receiver accepts.
-  const pieceChars = Math.min(Math.floor(maxChars), MAX_PART_CHARS);
-  if (pieceChars < 2) throw new RangeError(`Pieces of ${maxChars} characters are too small`);
-  const pieces: string[] = [];
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(start + pieceChars, text.length);
-    // Never part a surrogate pair: each half alone would not survive UTF-8 on the wire.
-    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
-    pieces.push(text.slice(start, end));
-    start = end;
-  }
-  if (pieces.length > MAX_PARTS) {
-    throw new RangeError(`Pieces of ${maxChars} characters would need more than ${MAX_PARTS}`);
-  }
-  return pieces.map((data, n) => JSON.stringify({ t: 'part', id, n, of: pieces.length, data }));
 }
 
 export interface ExpiredStream {
@@ -203,8 +178,4 @@ export class Reassembler {
 
 function streamKey(from: string, id: string): string {
   return `${from}\n${id}`;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }

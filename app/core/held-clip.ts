@@ -3,6 +3,7 @@
 // neither start-up nor a long session holds every clip's text.
 
 import { type Clip, type ClipInfo, MAX_CLIP_CHARS } from './protocol';
+import { safeEnd } from './text-ranges';
 
 /** Clips up to this many characters stay whole in memory and in their record. */
 export const WHOLE_CHARS = 16 * 1024;
@@ -29,11 +30,18 @@ export function isWhole(clip: HeldClip): boolean {
 /** Only the start of a large clip; a small clip as it is. */
 export function thin(clip: HeldClip): HeldClip {
   if (clip.size <= WHOLE_CHARS || !isWhole(clip)) return clip;
-  let end = PREVIEW_CHARS;
-  // Never split a surrogate pair: half an emoji renders as a replacement box.
-  const last = clip.text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return { ...clip, text: clip.text.slice(0, end) };
+  return { ...clip, text: clip.text.slice(0, safeEnd(clip.text, PREVIEW_CHARS)) };
+}
+
+/** `clips` with those now on disk thinned; the very same list when none changed. */
+export function thinStored(clips: HeldClip[], stored: ReadonlySet<string>): HeldClip[] {
+  let changed = false;
+  const thinned = clips.map((clip) => {
+    const next = stored.has(clip.id) ? thin(clip) : clip;
+    if (next !== clip) changed = true;
+    return next;
+  });
+  return changed ? thinned : clips;
 }
 
 /** The clip as it goes to a peer, without what only this device keeps. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clipPieces, PIECE_HEADER_BYTES } from './binary-pieces';
-import { splitFrame } from './frames';
 import { Inbox } from './inbox';
+import { textParts } from './outgoing';
 import type { PeerMessage } from './protocol';
 import type { TransferView } from './session-types';
 
@@ -35,6 +35,14 @@ describe('the inbox', () => {
     expect(seen.dropped).toBe(5);
   });
 
+  it('drops frames nested deep enough to exhaust the parser, and reads on', () => {
+    const { box, seen } = inbox();
+    box.frame('peer-0001', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    box.frame('peer-0001', `{"t":"ack","ids":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    box.frame('peer-0001', JSON.stringify({ v: 1, t: 'ack', ids: ['clip-0001'] }));
+    expect(seen).toMatchObject({ dropped: 2, delivered: [{ t: 'ack', ids: ['clip-0001'] }] });
+  });
+
   it('names a frame from a newer version instead of counting it as garbage', () => {
     const { box, seen } = inbox();
     box.frame('peer-0001', JSON.stringify({ v: 2, t: 'clip', clip: 'a shape unknown to us' }));
@@ -51,7 +59,9 @@ describe('the inbox', () => {
       at: 1,
       stamp: 1,
     };
-    const pieces = splitFrame(JSON.stringify({ v: 1, t: 'clip', clip }), 2_000, 'frame-0001');
+    const pieces = textParts(JSON.stringify({ v: 1, t: 'clip', clip }), 2_000, 'frame-0001').map(
+      (part) => JSON.stringify(part),
+    );
     expect(pieces.length).toBeGreaterThan(2);
     for (const piece of pieces.reverse()) box.frame('peer-0001', piece);
     expect(seen.delivered).toEqual([{ t: 'clip', clip }]);

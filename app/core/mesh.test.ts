@@ -1,93 +1,23 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
 import { deriveRoomKeys } from './keys';
-import { Mesh } from './mesh';
+import {
+  closedLink,
+  closeMeshes,
+  join,
+  OTHER_SECRET,
+  SECRET,
+  type TestDevice,
+  until,
+} from './mesh.fixture';
 import type { PeerLink, PeerOptions } from './peer';
 import type { Clip, PeerMessage } from './protocol';
 import { Sealer } from './sealed';
-import { createMemoryHub, type MemoryHub } from './transport/memory';
+import { createMemoryHub } from './transport/memory';
 import { RELAY_MAX_PAYLOAD } from './transport/sse';
 import { PublishError, type Transport, type TransportEvent } from './transport/types';
 
-const SECRET = new Uint8Array(16).fill(7);
-const OTHER_SECRET = new Uint8Array(16).fill(9);
-
-/** A direct link that never opens, so every message takes the sealed relay fallback. */
-function closedLink(): PeerLink {
-  return {
-    isOpen: false,
-    maxMessageSize: 65_536,
-    handleDescription: async () => {},
-    handleCandidate: async () => {},
-    send: async () => {
-      throw new Error('not open');
-    },
-    route: async () => 'lan',
-    close: () => {},
-  };
-}
-
-interface TestDevice {
-  id: string;
-  mesh: Mesh;
-  received: Array<{ from: string; message: PeerMessage }>;
-  reachable: string[];
-}
-
-const meshes: Mesh[] = [];
-afterEach(() => {
-  for (const mesh of meshes.splice(0)) mesh.close();
-});
-
-async function join(
-  hub: MemoryHub,
-  id: string,
-  options: {
-    secret?: Uint8Array;
-    roomId?: string;
-    maxPeers?: number;
-    createPeer?: (options: PeerOptions) => PeerLink;
-    /** Stands between the mesh and the hub: a relay that refuses, or reorders. */
-    wrap?: (transport: Transport) => Transport;
-  } = {},
-): Promise<TestDevice> {
-  const keys = await deriveRoomKeys(options.secret ?? SECRET);
-  const roomId = options.roomId ?? keys.roomId;
-  const device: TestDevice = {
-    id,
-    mesh: undefined as unknown as Mesh,
-    received: [],
-    reachable: [],
-  };
-  device.mesh = new Mesh({
-    selfId: id,
-    selfName: `${id} name`,
-    transport: (options.wrap ?? ((transport) => transport))(
-      hub.connect({ roomId, deviceId: id, deviceKey: `${id}-key-0123456789` }),
-    ),
-    sealer: new Sealer(keys.sealKey, roomId, id),
-    iceServers: [],
-    forceRelay: true,
-    fallbackAfterMs: 10,
-    maxPeers: options.maxPeers,
-    createPeer: options.createPeer ?? closedLink,
-    onMessage: (from, message) => device.received.push({ from, message }),
-    onReachable: (deviceId) => device.reachable.push(deviceId),
-    onTransfer: () => {},
-    onChange: () => {},
-  });
-  meshes.push(device.mesh);
-  return device;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  await vi.waitFor(
-    () => {
-      if (!check()) throw new Error(`still waiting: ${what}`);
-    },
-    { timeout: 3_000, interval: 5 },
-  );
-}
+afterEach(closeMeshes);
 
 /** Sends one large clip from A to B over the fallback; returns the sealed payload sizes. */
 async function sendLargeClip(

@@ -1,24 +1,22 @@
 // The mesh: one Peer per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { clipPieces } from './binary-pieces';
-import { STREAM_TIMEOUT_MS, splitFrame } from './frames';
+import { STREAM_TIMEOUT_MS } from './frames';
 import type { IceServers } from './ice-servers';
 import { Inbox } from './inbox';
+import { Outgoing, type Path } from './outgoing';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import {
-  decodePeerFrame,
   type PeerMessage,
   PROTOCOL_VERSION,
-  parseSignal,
-  peekVersion,
   type SessionDescription,
   type Signal,
 } from './protocol';
 import { isReachable, MAX_PEERS, type Remote, Roster } from './roster';
 import type { Sealer } from './sealed';
 import type { DeviceView, TransferView } from './session-types';
-import type { Transport, TransportEvent, TransportStatus } from './transport/types';
+import { type MeshHealth, Signaling } from './signaling';
+import type { Transport, TransportEvent } from './transport/types';
 
 export interface MeshOptions {
   selfId: string;
@@ -44,59 +42,55 @@ export interface MeshOptions {
   onChange(): void;
 }
 
-export interface MeshHealth {
-  relay: TransportStatus;
-  relayDetail?: string;
-  tampering: boolean;
-  newerVersion: boolean;
-  dropped: number;
-}
-
-const TAMPER_WINDOW_MS = 60_000;
 /** How long the device with the larger id waits for the other's offer before offering itself. */
 const RESPONDER_WAIT_MS = 2_000;
-const TAMPER_THRESHOLD = 3;
 /** While the relay lists devices that never proved themselves, hello again this often. */
 const HELLO_AGAIN_MS = 15_000;
-/** Room left in each piece for its envelope, the seal and the JSON around the data. */
-const FRAME_OVERHEAD_BYTES = 512;
 
 export class Mesh {
   private readonly roster: Roster;
   private readonly inbox: Inbox;
-  private readonly tamperTimes: number[] = [];
-  private incoming: Promise<void> = Promise.resolve();
-  private outgoing: Promise<void> = Promise.resolve();
+  private readonly signaling: Signaling;
   private unsubscribe: () => void;
   private sweepTimer: ReturnType<typeof setInterval>;
   private helloTimer: ReturnType<typeof setInterval>;
-  private frameSeq = 0;
-  /** Links whose other end said, in its hello, that it reads binary pieces. */
-  private readonly binaryLinks = new WeakSet<PeerLink>();
+  private readonly outgoing: Outgoing;
   readonly health: MeshHealth = {
     relay: 'connecting',
     tampering: false,
     newerVersion: false,
     dropped: 0,
+    unsent: 0,
   };
 
   constructor(private readonly options: MeshOptions) {
     this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (remote) =>
       this.forget(remote),
     );
+    this.signaling = new Signaling({
+      selfId: options.selfId,
+      transport: options.transport,
+      sealer: options.sealer,
+      health: this.health,
+      onSignal: (from, signal) => this.onSignalFrom(from, signal),
+      onChange: () => this.options.onChange(),
+    });
     const timeoutMs = options.partTimeoutMs ?? STREAM_TIMEOUT_MS;
     this.inbox = new Inbox(
       {
         deliver: (from, message) => this.onPeerMessage(from, message),
-        drop: () => this.drop(),
-        newer: () => {
-          this.health.newerVersion = true;
-          this.options.onChange();
-        },
+        drop: () => this.signaling.drop(),
+        newer: () => this.signaling.newer(),
         transfer: (transfer) => this.options.onTransfer(transfer),
       },
       timeoutMs,
     );
+    this.outgoing = new Outgoing({
+      // Rejects with the relay's refusal, so the caller keeps the message and tries again.
+      relay: (to, message) =>
+        this.signaling.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to, message }),
+      transfer: (transfer) => this.options.onTransfer(transfer),
+    });
     this.unsubscribe = options.transport.subscribe((event) => this.onTransportEvent(event));
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(5_000, timeoutMs));
     this.helloTimer = setInterval(() => this.helloToUnproven(), HELLO_AGAIN_MS);
@@ -113,54 +107,20 @@ export class Mesh {
 
   setName(name: string): void {
     this.options.selfName = name;
-    void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
-    for (const id of this.reachable()) void this.send(id, this.hello()).catch(() => {});
+    void this.signaling.send({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
+    for (const id of this.reachable()) this.sendHello(id);
   }
 
   /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
-  async send(deviceId: string, message: PeerMessage): Promise<void> {
+  send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.roster.get(deviceId);
-    if (!remote || !isReachable(remote)) throw new Error('That device is not connected.');
-    const seq = this.frameSeq++;
-    const frameId = `f${Date.now().toString(36)}${seq.toString(36)}`;
-    const peer = remote.peer;
-    const direct = Boolean(peer?.isOpen);
-    // Sealed payloads are base64url: 4 characters for every 3 bytes.
-    const room = direct && peer ? peer.maxMessageSize : (this.options.transport.maxPayload * 3) / 4;
-    const { of, pieces } = this.framesOf(message, direct ? peer : undefined, room, seq, frameId);
-    let done = 0;
-    for (const frame of pieces) {
-      if (direct && peer) await peer.send(frame);
-      else await this.sendThroughRelay(deviceId, frame);
-      done += 1;
-      if (of > 1) {
-        this.options.onTransfer({ id: frameId, direction: 'out', peer: deviceId, done, total: of });
-      }
+    if (!remote || !isReachable(remote)) {
+      return Promise.reject(new Error('That device is not connected.'));
     }
-  }
-
-  /** Binary pieces for a large clip on a link that reads them; JSON text frames otherwise. */
-  private framesOf(
-    message: PeerMessage,
-    link: PeerLink | undefined,
-    room: number,
-    seq: number,
-    frameId: string,
-  ): { of: number; pieces: Iterable<string | Uint8Array<ArrayBuffer>> } {
-    if (link && this.binaryLinks.has(link) && message.t === 'clip') {
-      if (!fitsWhole(message.clip.text, room)) return clipPieces(message.clip, room, seq);
-    }
-    const text = JSON.stringify({ v: PROTOCOL_VERSION, ...message });
-    const frames = splitFrame(text, charsFor(room, text), frameId);
-    return { of: frames.length, pieces: frames };
-  }
-
-  private async sendThroughRelay(deviceId: string, frame: string | Uint8Array): Promise<void> {
-    // Binary pieces are for direct links only; the relay carries sealed JSON.
-    const message = typeof frame === 'string' ? decodePeerFrame(frame) : null;
-    if (!message) throw new Error('Could not frame the message.');
-    // Rejects with the relay's refusal, so the caller keeps the message and tries again.
-    await this.enqueue({ v: PROTOCOL_VERSION, t: 'fallback', to: deviceId, message });
+    const path: Path = remote.peer?.isOpen
+      ? { link: remote.peer }
+      : { relayMaxPayload: this.options.transport.maxPayload };
+    return this.outgoing.send(deviceId, message, path);
   }
 
   close(): void {
@@ -189,7 +149,7 @@ export class Mesh {
         this.health.relay = event.status;
         this.health.relayDetail = event.detail;
         if (event.status === 'open') {
-          void this.signal({
+          void this.signaling.send({
             v: PROTOCOL_VERSION,
             t: 'hello',
             to: '*',
@@ -209,8 +169,7 @@ export class Mesh {
         this.onLeave(event.device);
         break;
       case 'message':
-        // Opening is async; a chain keeps each sender's signals in order.
-        this.incoming = this.incoming.then(() => this.onSealed(event.from, event.payload));
+        this.signaling.receive(event.from, event.payload);
         return;
     }
     this.options.onChange();
@@ -245,7 +204,12 @@ export class Mesh {
    */
   private helloToUnproven(): void {
     if (this.health.relay === 'open' && this.roster.hasUnproven()) {
-      void this.signal({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name: this.options.selfName });
+      void this.signaling.send({
+        v: PROTOCOL_VERSION,
+        t: 'hello',
+        to: '*',
+        name: this.options.selfName,
+      });
     }
   }
 
@@ -311,10 +275,15 @@ export class Mesh {
       forceRelay: this.options.forceRelay,
       sendDescription: (description) => {
         if (description.type === 'offer' && remote.peer !== peer) return;
-        void this.signal({ v: PROTOCOL_VERSION, t: 'description', to: remote.id, description });
+        void this.signaling.send({
+          v: PROTOCOL_VERSION,
+          t: 'description',
+          to: remote.id,
+          description,
+        });
       },
       sendCandidate: (candidate) =>
-        void this.signal({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
+        void this.signaling.send({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
       onMessage: (data) => {
         this.heardFrom(remote.id);
         this.inbox.frame(remote.id, data);
@@ -336,7 +305,7 @@ export class Mesh {
       remote.retries = 0;
       remote.fallback = false;
       remote.lastSeen = Date.now();
-      void this.send(remote.id, this.hello()).catch(() => {});
+      this.sendHello(remote.id);
       void peer.route().then((route) => {
         remote.route = route;
         this.options.onChange();
@@ -367,26 +336,8 @@ export class Mesh {
     dropPeer(remote);
   }
 
-  private async onSealed(from: string, payload: string): Promise<void> {
-    if (from === this.options.selfId) return;
-    const opened = await this.options.sealer.open(payload, from);
-    if (!opened.ok) {
-      if (opened.reason === 'version') this.health.newerVersion = true;
-      else this.noteTampering();
-      this.options.onChange();
-      return;
-    }
-    const version = peekVersion(opened.body);
-    if (version !== null && version > PROTOCOL_VERSION) {
-      this.health.newerVersion = true;
-      this.options.onChange();
-      return;
-    }
-    const signal = parseSignal(opened.body);
-    if (!signal || (signal.to !== '*' && signal.to !== this.options.selfId)) {
-      this.drop();
-      return;
-    }
+  /** A signal opened and checked: its sender has proved it holds the room secret. */
+  private async onSignalFrom(from: string, signal: Signal): Promise<void> {
     const remote = this.touch(from, false);
     if (!remote) return;
     if (!remote.verified) {
@@ -394,11 +345,7 @@ export class Mesh {
       if (!remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
       this.options.onChange();
     }
-    try {
-      await this.onSignal(remote, signal);
-    } catch {
-      this.drop();
-    }
+    await this.onSignal(remote, signal);
   }
 
   private async onSignal(remote: Remote, signal: Signal): Promise<void> {
@@ -406,7 +353,7 @@ export class Mesh {
       case 'hello':
         remote.name = signal.name;
         if (signal.to === '*') {
-          void this.signal({
+          void this.signaling.send({
             v: PROTOCOL_VERSION,
             t: 'hello',
             to: remote.id,
@@ -474,72 +421,22 @@ export class Mesh {
       const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
       // Only the current link: a new link may lead to another version of the app.
-      if (remote?.peer && message.binary) this.binaryLinks.add(remote.peer);
+      if (remote?.peer && message.binary) this.outgoing.readsBinary(remote.peer);
       this.options.onChange();
       return;
     }
     this.options.onMessage(from, message);
   }
 
-  /** Sends a signal whose loss nothing waits on. */
-  private signal(signal: Signal): Promise<void> {
-    return this.enqueue(signal).catch(() => {
-      // The relay being away is shown by its status; hellos and reconnects try again.
-    });
-  }
-
-  /**
-   * Signals leave one at a time, so a candidate never overtakes its description.
-   * Rejects when the transport could not send this one.
-   */
-  private enqueue(signal: Signal): Promise<void> {
-    const sent = this.outgoing.then(() => this.publish(signal));
-    // The queue moves on whatever became of this signal; its sender hears of a failure.
-    this.outgoing = sent.then(ignore, ignore);
-    return sent;
-  }
-
-  private async publish(signal: Signal): Promise<void> {
-    const payload = await this.options.sealer.seal(signal);
-    await this.options.transport.publish(payload, signal.to === '*' ? undefined : signal.to);
-  }
-
-  private noteTampering(): void {
-    const now = Date.now();
-    this.tamperTimes.push(now);
-    while (this.tamperTimes.length && (this.tamperTimes[0] ?? now) < now - TAMPER_WINDOW_MS) {
-      this.tamperTimes.shift();
-    }
-    this.health.dropped += 1;
-    if (this.tamperTimes.length >= TAMPER_THRESHOLD) this.health.tampering = true;
-  }
-
-  private drop(): void {
-    this.health.dropped += 1;
-    this.options.onChange();
+  /** A hello over the link; a lost one is counted, and the next connection says it again. */
+  private sendHello(deviceId: string): void {
+    this.send(deviceId, this.hello()).catch(() => this.signaling.unsent());
   }
 }
-
-function ignore(): void {}
 
 /** Detaches first, so the old link's 'closed' is not taken for a new failure. */
 function dropPeer(remote: Remote): void {
   const old = remote.peer;
   remote.peer = undefined;
   old?.close();
-}
-
-/** Whether `text` fits one message however it encodes (at most 3 bytes per UTF-16 unit). */
-function fitsWhole(text: string, maxBytes: number): boolean {
-  return 3 * text.length <= maxBytes - FRAME_OVERHEAD_BYTES;
-}
-
-/**
- * Characters of `json` per piece. The text is JSON already, so it holds no control
- * characters or lone surrogates: escaping it again at most doubles ASCII (\\, \"), and
- * anything else is at most 3 bytes of UTF-8 per UTF-16 unit.
- */
-function charsFor(maxBytes: number, json: string): number {
-  const bytesPerChar = /[\u0080-\uffff]/.test(json) ? 3 : 2;
-  return Math.max(1024, Math.floor((maxBytes - FRAME_OVERHEAD_BYTES) / bytesPerChar));
 }

@@ -1,7 +1,9 @@
 // Clips other devices hold that are too large to pull unasked: shown to the person, who
 // fetches one with a tap. Bounded, since a peer names them.
 
+import { refusal } from './held-clip';
 import type { ClipInfo } from './protocol';
+import type { SyncLink } from './sync-link';
 
 export const MAX_OFFERS = 50;
 
@@ -66,5 +68,31 @@ export class Offers {
       this.stale = false;
     }
     return this.shown;
+  }
+}
+
+/** Asks a device that holds an offered clip for it; null, or why it cannot, in plain words. */
+export async function fetchOffered(
+  offers: Offers,
+  id: string,
+  budget: number,
+  link: SyncLink,
+  changed: () => void,
+): Promise<string | null> {
+  const size = offers.size(id);
+  if (size === undefined) return 'That clip is no longer offered.';
+  if (size > budget) return refusal(size, budget);
+  const reachable = new Set(link.reachable());
+  const holder = offers.holders(id).find((deviceId) => reachable.has(deviceId));
+  if (!holder) return 'No device that holds this clip is connected now.';
+  offers.fetching(id, true);
+  changed();
+  try {
+    await link.send(holder, { t: 'want', ids: [id] });
+    return null;
+  } catch {
+    offers.fetching(id, false);
+    changed();
+    return 'The other device could not be asked for that clip. Try again.';
   }
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Clip,
-  decodePeerFrame,
   MAX_CLIP_CHARS,
   MAX_IDS,
   MAX_PART_CHARS,
@@ -264,22 +263,6 @@ describe('parsePeerMessage', () => {
       },
     };
     expect(parsePeerMessage(hostile)).toBeNull();
-  });
-});
-
-describe('decodePeerFrame', () => {
-  it('decodes a JSON frame', () => {
-    expect(decodePeerFrame(JSON.stringify(goodMessages[4]))).toEqual(goodMessages[4]);
-  });
-
-  it.each([
-    ['not JSON', '{"t":'],
-    ['empty', ''],
-    ['JSON null', 'null'],
-    ['deeply nested JSON', `${'['.repeat(200_000)}${']'.repeat(200_000)}`],
-    ['deeply nested inside a message', `{"t":"ack","ids":${'['.repeat(5000)}${']'.repeat(5000)}}`],
-  ])('returns null for %s', (_, text) => {
-    expect(decodePeerFrame(text)).toBeNull();
   });
 });
 

@@ -4,6 +4,8 @@
 // - PeerMessage: what goes over a data channel (or, sealed, over the fallback).
 // Every message from outside is checked by parseSignal / parsePeerMessage before use.
 
+import { type Fields, field, isRecord } from './fields';
+
 export const PROTOCOL_VERSION = 1;
 
 /** Clip text limit: large enough for 16 MiB of ASCII, checked on send and on receipt. */
@@ -90,8 +92,6 @@ const MAX_VERSION = 1_000_000;
 
 export type PartMessage = Extract<PeerMessage, { t: 'part' }>;
 
-type Fields = Record<string, unknown>;
-
 /** The version of any message, even one too new to parse; null when there is none. */
 export function peekVersion(value: unknown): number | null {
   const v = isRecord(value) ? field(value, 'v') : undefined;
@@ -112,16 +112,6 @@ export function parsePeerMessage(value: unknown): PeerMessage | null {
   try {
     return readPeerMessage(value);
   } catch {
-    return null;
-  }
-}
-
-/** One data-channel frame: JSON text to a PeerMessage, or null. */
-export function decodePeerFrame(text: string): PeerMessage | null {
-  try {
-    return readPeerMessage(JSON.parse(text));
-  } catch {
-    // Not JSON, or nested deep enough to exhaust the parser.
     return null;
   }
 }
@@ -268,15 +258,6 @@ function readIds(value: unknown): string[] | null {
     ids.push(id);
   }
   return ids;
-}
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Own properties only: nothing inherited, so `__proto__` tricks find nothing. */
-function field(record: Fields, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isId(value: unknown): value is string {

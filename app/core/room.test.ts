@@ -3,6 +3,7 @@ import { type HeldClip, held } from './held-clip';
 import { relayKey } from './keys';
 import { openRoom } from './room';
 import type { ClipStorage, SavedClips } from './saving';
+import type { RoomChange } from './session-types';
 import type { Transport, TransportOptions } from './transport/types';
 
 const saved: HeldClip = held({
@@ -103,9 +104,8 @@ describe('opening a room', () => {
   });
 });
 
-describe('redraws', () => {
-  it('show a change at once after a quiet spell, and within a frame while changes keep coming', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+describe('changes', () => {
+  it('names a clip sent here as sent, whatever its sending waits on, and other changes as state', async () => {
     const room = await openRoom({
       secret: new Uint8Array(16),
       relayUrl: 'http://relay.invalid',
@@ -113,54 +113,19 @@ describe('redraws', () => {
       transport: quietTransport,
       storage: emptyStorage(),
     });
+    const changes: RoomChange[] = [];
+    const stop = room.onChange((change) => changes.push(change));
     try {
-      const texts = () => room.state.get().history.map((clip) => clip.text);
-      vi.advanceTimersByTime(1_000);
-      void room.send('one');
-      await Promise.resolve();
-      expect(texts()).toEqual(['one']);
-      void room.send('two');
-      await Promise.resolve();
-      expect(texts()).toEqual(['one']);
-      vi.advanceTimersByTime(16);
-      expect(texts().sort()).toEqual(['one', 'two']);
+      const sent = await room.send('mine');
+      expect(changes[0]).toBe('sent');
+      expect(room.state.get().history.map((clip) => clip.text)).toEqual(['mine']);
+      changes.length = 0;
+      await room.deleteClip(sent.ok ? sent.id : '');
+      expect(changes).toContain('state');
+      expect(changes).not.toContain('sent');
+      expect(room.state.get().history).toEqual([]);
     } finally {
-      vi.useRealTimers();
-      room.close();
-    }
-  });
-
-  it('show a clip sent here at the next frame, and at once when the page is hidden', async () => {
-    const frames: Array<() => void> = [];
-    const page = { visibilityState: 'visible' };
-    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frames.push(callback));
-    vi.stubGlobal('document', page);
-    const room = await openRoom({
-      secret: new Uint8Array(16),
-      relayUrl: 'http://relay.invalid',
-      identity,
-      transport: quietTransport,
-      storage: emptyStorage(),
-    });
-    try {
-      const texts = () => room.state.get().history.map((clip) => clip.text);
-      // Past the redraw throttle, so what is measured is the frame alone.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      void room.send('mine');
-      await Promise.resolve();
-      expect(texts()).toEqual([]);
-      for (const frame of frames.splice(0)) frame();
-      await Promise.resolve();
-      expect(texts()).toEqual(['mine']);
-
-      page.visibilityState = 'hidden';
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      void room.send('while hidden');
-      await Promise.resolve();
-      expect(frames).toEqual([]);
-      expect(texts()).toContain('while hidden');
-    } finally {
-      vi.unstubAllGlobals();
+      stop();
       room.close();
     }
   });
@@ -191,5 +156,66 @@ describe('relay keys', () => {
     expect(keys[2]).toBe(keys[0]);
     expect(keys[1]).not.toBe(keys[0]);
     expect(keys).not.toContain(identity.key);
+  });
+});
+
+describe('state', () => {
+  it('tells its subscribers every change at once, with what the room shows then', async () => {
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport: quietTransport,
+      storage: emptyStorage(),
+    });
+    const seen: string[][] = [];
+    const stop = room.state.subscribe((state) => seen.push(state.history.map((c) => c.text)));
+    try {
+      const sending = room.send('mine');
+      expect(seen).toEqual([['mine']]);
+      await sending;
+      stop();
+      await room.send('unheard');
+      expect(seen.at(-1)).toEqual(['mine']);
+    } finally {
+      room.close();
+    }
+  });
+});
+
+describe('what the transports drop', () => {
+  it('is counted with what the room dropped, and shown when it happens', async () => {
+    let drops = 0;
+    let drop = (): void => {};
+    const transport = (options: TransportOptions): Transport => {
+      drop = () => {
+        drops += 1;
+        options.onDrop?.('data is not JSON');
+      };
+      return {
+        ...quietTransport(),
+        get dropped() {
+          return drops;
+        },
+      };
+    };
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: 'http://relay.invalid',
+      identity,
+      transport,
+      storage: emptyStorage(),
+    });
+    try {
+      const changes: RoomChange[] = [];
+      room.onChange((change) => changes.push(change));
+      expect(room.state.get().dropped).toBe(0);
+      drop();
+      drop();
+      expect(changes).toEqual(['state', 'state']);
+      expect(room.state.get().dropped).toBe(2);
+    } finally {
+      room.close();
+    }
   });
 });

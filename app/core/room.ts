@@ -1,5 +1,5 @@
 // An open room: keys, transports, the mesh and clip sync, wired together and
-// exposed to the ui as one RoomSession.
+// exposed to the ui as one RoomSession. It says what changed; the ui decides when to draw.
 
 import { roomClipStorage } from './clip-store';
 import { askRelayForIce, DEFAULT_ICE_SERVERS, type IceServers } from './ice-servers';
@@ -11,21 +11,14 @@ import { type IceInUse, RelayIce } from './relay-ice';
 import type { ClipStorage } from './saving';
 import { localSealMemory, type SealMemory } from './seal-memory';
 import { Sealer } from './sealed';
-import type { RoomSession, RoomState, TransferView } from './session-types';
+import type { RoomChange, RoomSession, RoomState, TransferView } from './session-types';
 import { createStore, type Store } from './store';
 import { ClipSync } from './sync';
+import type { SyncChange } from './sync-link';
 import { createBroadcastTransport } from './transport/broadcast';
 import { combineTransports } from './transport/multi';
 import { createRelayTransport } from './transport/sse';
 import type { Transport, TransportOptions } from './transport/types';
-
-/**
- * The shortest time between two redraws while changes keep coming: about a frame. Longer,
- * and a clip, or a device turning direct, waits off screen behind the redraws before it.
- */
-const REDRAW_MS = 16;
-/** Progress of a transfer alone redraws less often: each redraw slows the pieces coming in. */
-const PROGRESS_REDRAW_MS = 100;
 
 export interface OpenRoomOptions {
   secret: Uint8Array;
@@ -65,88 +58,26 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
   ]);
   const code = roomCode(options.secret);
   const identity = { ...options.identity };
-  const transportOptions = {
+  const listeners = new Set<(change: RoomChange) => void>();
+  const emit = (change: RoomChange): void => {
+    for (const listener of listeners) listener(change);
+  };
+  const transportOptions: TransportOptions = {
     roomId: options.relayRoomId ?? roomId,
     deviceId: identity.id,
     deviceKey,
+    // Counted with what the mesh dropped.
+    onDrop: () => emit('state'),
   };
   const ice = iceFor(options, transportOptions);
   const relayTransport = (options.transport ?? defaultTransport(options.relayUrl))(
     transportOptions,
   );
   const transport = ice.relay ? askIceOnOpen(relayTransport, ice.relay) : relayTransport;
-  const state = createStore<RoomState>({
-    relay: 'connecting',
-    devices: [],
-    history: [],
-    transfers: [],
-    tampering: false,
-    newerVersion: false,
-    dropped: 0,
-    undelivered: { waiting: 0, refused: 0 },
-    offers: [],
-    storage: { unsaved: 0, full: false },
-  });
-  const transfers = new Map<string, TransferView>();
-  let shownAt = Number.NEGATIVE_INFINITY;
-  /** When the next redraw is due; none is scheduled while it is infinite. */
-  let dueAt = Number.POSITIVE_INFINITY;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-
-  // Many events can land in one tick, or in many ticks at once (a burst of clips): the ui
-  // redraws at once after a quiet spell, and at most every REDRAW_MS while they keep coming.
-  // Until the mesh exists there is nothing to show yet.
+  const siblings = browserSiblings(options.browserDevices);
+  // Until the mesh exists, nothing reaches sync and there is nothing to show.
   let mesh: Mesh | undefined;
-  const show = (): void => {
-    clearTimeout(timer);
-    dueAt = Number.POSITIVE_INFINITY;
-    shownAt = performance.now();
-    if (!mesh) return;
-    const { health } = mesh;
-    state.set({
-      relay: health.relay,
-      relayDetail: health.relayDetail,
-      devices: mesh.devices(),
-      history: sync.view(),
-      transfers: [...transfers.values()],
-      tampering: health.tampering,
-      newerVersion: health.newerVersion,
-      dropped: health.dropped + sync.refused,
-      undelivered: sync.undelivered(),
-      offers: sync.offersView(),
-      storage: sync.storageView(),
-    });
-  };
-  const changed = (gapMs = REDRAW_MS): void => {
-    if (!mesh) return;
-    const now = performance.now();
-    const at = Math.max(now, shownAt + gapMs);
-    if (at >= dueAt) return;
-    // A change that cannot wait moves a slower redraw already scheduled forward.
-    dueAt = at;
-    clearTimeout(timer);
-    if (at <= now) queueMicrotask(show);
-    else timer = setTimeout(show, at - now);
-  };
-
-  // A clip sent from here shows at the next frame, as it would anyway: until then the cores
-  // are free to put it on the wire. Hidden, no frame comes, so it redraws as any change.
-  let sendingHere = false;
-  const onSyncChange = (): void => {
-    const framed =
-      typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible';
-    if (sendingHere && framed) requestAnimationFrame(() => changed());
-    else changed();
-  };
-
-  let siblings = new Set<string>();
-  const readSiblings = async (): Promise<void> => {
-    if (!options.browserDevices) return;
-    // Unread, the tabs known before stay known; one not yet known counts as another device,
-    // so its receipt empties the outbox: a clip waits less, and nothing is lost.
-    siblings = new Set(await options.browserDevices().catch(() => [...siblings]));
-  };
-  const sync: ClipSync = new ClipSync({
+  const sync = new ClipSync({
     selfId: identity.id,
     selfName: () => identity.name,
     link: {
@@ -156,23 +87,56 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     },
     storage: options.storage ?? roomClipStorage(code, identity.id),
     budget: options.budget,
-    sameBrowser: (id) => siblings.has(id),
-    onChange: onSyncChange,
+    sameBrowser: siblings.has,
+    onChange: (change: SyncChange) => emit(change),
     onReceived: options.onReceived,
   });
   // The relay subscription does not wait for the history to come off the disk: what
   // arrives meanwhile reaches sync once it has loaded, in order.
-  const loaded = Promise.all([sync.load(), readSiblings()]);
-  mesh = new Mesh({
+  const loaded = Promise.all([sync.load(), siblings.read()]);
+  const sealer = new Sealer(
+    sealKey,
+    roomId,
+    identity.id,
+    options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
+  );
+  const transfers = new Map<string, TransferView>();
+  const room = { sync, transport, transfers, emit, loaded, readSiblings: siblings.read, ice };
+  mesh = createMesh(options, identity, sealer, room);
+  options.onConnecting?.();
+  try {
+    await loaded;
+  } catch (cause) {
+    ice.relay?.close();
+    mesh.close();
+    throw cause;
+  }
+  return session(code, identity, { ...room, mesh }, listeners);
+}
+
+interface RoomParts {
+  sync: ClipSync;
+  transport: Transport;
+  transfers: Map<string, TransferView>;
+  emit(change: RoomChange): void;
+  /** Sync's saved clips are loaded. */
+  loaded: Promise<unknown>;
+  readSiblings(): Promise<void>;
+  ice: RoomIce;
+}
+
+/** The mesh, handing what arrives to sync once its saved clips are loaded. */
+function createMesh(
+  options: OpenRoomOptions,
+  identity: { id: string; name: string },
+  sealer: Sealer,
+  { sync, transport, transfers, emit, loaded, readSiblings, ice }: RoomParts,
+): Mesh {
+  return new Mesh({
     selfId: identity.id,
     selfName: identity.name,
     transport,
-    sealer: new Sealer(
-      sealKey,
-      roomId,
-      identity.id,
-      options.sealMemory ?? localSealMemory(`clipmesh/seal/${roomId}/${identity.id}`),
-    ),
+    sealer,
     iceServers: ice.servers,
     forceRelay: options.forceRelay ?? false,
     maxPeers: options.maxPeers,
@@ -181,40 +145,33 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     // A tab opened since is known by the time it connects.
     onReachable: (deviceId) =>
       void loaded.then(readSiblings).then(() => sync.onReachable(deviceId)),
-    onTransfer: (transfer) => {
-      const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
-      if (transfer.done >= transfer.total) {
-        transfers.delete(key);
-        changed();
-      } else {
-        transfers.set(key, transfer);
-        changed(PROGRESS_REDRAW_MS);
-      }
-    },
-    onChange: changed,
+    onTransfer: (transfer) => emit(track(transfers, transfer)),
+    onChange: () => emit('state'),
   });
-  options.onConnecting?.();
-  try {
-    await loaded;
-  } catch (cause) {
-    mesh.close();
-    throw cause;
-  }
-  // The first state the ui sees holds the saved history.
-  show();
+}
 
+/** The room as the ui holds it. */
+function session(
+  code: string,
+  identity: { name: string },
+  room: OpenedRoom,
+  listeners: Set<(change: RoomChange) => void>,
+): RoomSession {
+  const { sync, mesh, ice } = room;
+  const onChange = (listener: (change: RoomChange) => void) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
   return {
     code,
-    state,
-    send(text) {
-      // ClipSync marks the clip changed before it first waits.
-      sendingHere = true;
-      try {
-        return sync.send(text);
-      } finally {
-        sendingHere = false;
-      }
+    state: {
+      get: () => snapshot(room),
+      subscribe: (listener) => onChange(() => listener(snapshot(room))),
     },
+    onChange,
+    send: (text) => sync.send(text),
     deleteClip: (id) => sync.deleteClip(id),
     clearHistory: () => sync.clear(),
     clipText: (id) => sync.clipText(id),
@@ -222,14 +179,67 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     setBudget: (chars) => sync.setBudget(chars),
     rename(name) {
       identity.name = name;
-      mesh?.setName(name);
+      mesh.setName(name);
     },
     ice: ice.inUse,
     close() {
       ice.relay?.close();
-      mesh?.close();
+      listeners.clear();
+      mesh.close();
       sync.close();
       void sync.flush();
+    },
+  };
+}
+
+/** A transfer's progress kept or ended; progress alone is a change of its own kind. */
+function track(transfers: Map<string, TransferView>, transfer: TransferView): RoomChange {
+  const key = `${transfer.direction}/${transfer.peer}/${transfer.id}`;
+  if (transfer.done < transfer.total) {
+    transfers.set(key, transfer);
+    return 'progress';
+  }
+  transfers.delete(key);
+  return 'state';
+}
+
+interface OpenedRoom {
+  mesh: Mesh;
+  sync: ClipSync;
+  transport: Transport;
+  transfers: Map<string, TransferView>;
+  ice: RoomIce;
+}
+
+/** What the room shows now; unchanged clips keep their views, so this is cheap. */
+function snapshot({ mesh, sync, transport, transfers }: OpenedRoom): RoomState {
+  const { health } = mesh;
+  const undelivered = sync.undelivered();
+  return {
+    relay: health.relay,
+    relayDetail: health.relayDetail,
+    devices: mesh.devices(),
+    history: sync.view(),
+    transfers: [...transfers.values()],
+    tampering: health.tampering,
+    newerVersion: health.newerVersion,
+    dropped: health.dropped + sync.refused + (transport.dropped ?? 0),
+    undelivered: { ...undelivered, unsent: undelivered.unsent + health.unsent },
+    offers: sync.offersView(),
+    storage: sync.storageView(),
+  };
+}
+
+/** The ids of this browser's devices (its tabs), read again as devices connect. */
+function browserSiblings(read?: () => Promise<string[]>) {
+  let ids = new Set<string>();
+  return {
+    has: (id: string) => ids.has(id),
+    async read(): Promise<void> {
+      if (!read) return;
+      // Unread, the tabs known before stay known; one not yet known counts as another device,
+      // so its receipt empties the outbox: a clip waits less, and nothing is lost.
+      ids = new Set(await read().catch(() => [...ids]));
     },
   };
 }
@@ -269,6 +279,9 @@ function iceFor(options: OpenRoomOptions, transport: TransportOptions): RoomIce 
 function askIceOnOpen(transport: Transport, ice: RelayIce): Transport {
   return {
     maxPayload: transport.maxPayload,
+    get dropped() {
+      return transport.dropped;
+    },
     publish: (payload, to) => transport.publish(payload, to),
     subscribe: (handler) =>
       transport.subscribe((event) => {

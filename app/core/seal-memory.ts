@@ -4,6 +4,7 @@
 // that nothing opened can be opened again after a reload.
 
 import { DEVICE_ID_PATTERN } from '../../relay/contract';
+import { field, isRecord } from './fields';
 
 /** Where a Sealer keeps its state: one string, read once and written whole. */
 export interface SealMemory {
@@ -31,8 +32,9 @@ export function readSealState(text: string | null, maxSenders: number): SealStat
   } catch {
     return { senders: [] };
   }
-  if (typeof raw !== 'object' || raw === null) return { senders: [] };
-  const { reserved, senders } = raw as { reserved?: unknown; senders?: unknown };
+  if (!isRecord(raw)) return { senders: [] };
+  const reserved = field(raw, 'reserved');
+  const senders = field(raw, 'senders');
   const kept = Array.isArray(senders)
     ? senders.filter(
         (entry): entry is [string, number] =>

@@ -46,6 +46,8 @@ export interface Undelivered {
   waiting: number;
   /** Sends refused so far. */
   refused: number;
+  /** Receipts, offers, deletes and hellos that could not be sent; each goes again later. */
+  unsent: number;
   /** Why the latest was refused, in the relay's words, while any is waiting. */
   detail?: string;
 }
@@ -60,7 +62,7 @@ export interface StorageView {
   error?: string;
 }
 
-export type { OfferView };
+export type { OfferView, Store };
 
 export interface RoomState {
   relay: TransportStatus;
@@ -82,14 +84,23 @@ export interface RoomState {
   storage: StorageView;
 }
 
+/**
+ * What kind of change: 'progress' of a transfer alone, 'sent' for a clip sent from this
+ * device (its own screen may wait; the others wait for the clip), 'state' for anything else.
+ */
+export type RoomChange = 'state' | 'progress' | 'sent';
+
 export type SendResult = { ok: true; id: string } | { ok: false; error: string };
 
 export interface RoomSession {
   /** The 22-character room code. */
   readonly code: string;
+  /** What the room shows now; its subscribers hear of every change as it happens, unpaced. */
   readonly state: Store<RoomState>;
   /** The STUN and TURN servers links use, for Settings to show. */
   readonly ice: Store<IceInUse>;
+  /** Hears of every change and its kind; returns the way to stop. The ui decides when to draw. */
+  onChange(listener: (change: RoomChange) => void): () => void;
   send(text: string): Promise<SendResult>;
   /** Deleted on every device of the room, for good. */
   deleteClip(id: string): Promise<void>;

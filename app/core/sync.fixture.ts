@@ -4,7 +4,8 @@ import { type HeldClip, isWhole } from './held-clip';
 import type { PeerMessage } from './protocol';
 import type { ClipStorage, SavedClips } from './saving';
 import { memoryStore, type Store } from './storage';
-import { ClipSync, type SyncLink, type SyncOptions } from './sync';
+import { ClipSync } from './sync';
+import type { SyncLink, SyncOptions } from './sync-link';
 
 export function memoryClipStorage(): ClipStorage & SavedClips & { saves: number } {
   /** Whole texts, as a disk keeps them however little of a clip memory holds. */

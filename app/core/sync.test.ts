@@ -148,7 +148,7 @@ describe('a hostile peer in sync', () => {
     release();
   });
 
-  it('sends receipts after the redraw, one message per device for clips that came together', async () => {
+  it('sends receipts a task after the change that shows their clips, one message per device', async () => {
     const sends: Array<{ to: string; message: PeerMessage }> = [];
     let changes = 0;
     const sync = new ClipSync({

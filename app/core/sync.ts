@@ -2,58 +2,27 @@
 // receipts and deletes. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
-import { Batches, Coalesced } from './batches';
+import { ClipViews } from './clip-views';
 import { HybridClock } from './clock';
-import { DeliveryRetries } from './delivery-retry';
+import { Delivery } from './delivery';
 import {
-  AUTO_FETCH_CHARS,
-  clipInfo,
   DEFAULT_BUDGET_CHARS,
   type HeldClip,
   held,
   isWhole,
   refusal,
-  thin,
-  wireClip,
+  thinStored,
   withinBudget,
 } from './held-clip';
-import { mergeClips, recentIds } from './history';
+import { mergeClips } from './history';
+import { haveMessage, readOffer } from './history-exchange';
 import { Holders } from './holders';
-import { Offers, type OfferView } from './offers';
-import { type Clip, type ClipInfo, MAX_IDS, type PeerMessage } from './protocol';
-import type { ClipStorage, SaveReport } from './saving';
+import { fetchOffered, Offers, type OfferView } from './offers';
+import type { Clip, ClipInfo, PeerMessage } from './protocol';
+import { Saves } from './saving';
 import type { ClipView, SendResult, StorageView, Undelivered } from './session-types';
+import type { SyncChange, SyncOptions } from './sync-link';
 import { Tombstones } from './tombstones';
-import { PublishError } from './transport/types';
-
-export interface SyncLink {
-  reachable(): string[];
-  send(deviceId: string, message: PeerMessage): Promise<void>;
-}
-
-export interface SyncOptions {
-  selfId: string;
-  selfName(): string;
-  link: SyncLink;
-  storage: ClipStorage;
-  cap?: number;
-  onChange(): void;
-  /** A clip from another device arrived (for auto-copy). */
-  onReceived?(clip: Clip): void;
-  /** Characters the room's clips may take on this device. */
-  budget?: number;
-  /** Another tab of this browser: its receipt does not mean a clip has left this device. */
-  sameBrowser?(deviceId: string): boolean;
-}
-
-/** How many recent ids each side offers when two devices connect. */
-const HAVE_COUNT = 100;
-/**
- * A change is written this long after it happens, after what a person waits for: a large
- * clip being sent fills the data channel first, and the redraw (room.ts) comes first.
- * Changes meanwhile share one write.
- */
-const SAVE_DELAY_MS = 20;
 
 export class ClipSync {
   private history: HeldClip[] = [];
@@ -64,28 +33,28 @@ export class ClipSync {
   private readonly tombstones = new Tombstones();
   private readonly offers = new Offers();
   private budget: number;
-  private storageState: StorageView = { unsaved: 0, full: false };
-  private readonly sending = new Set<string>();
-  /** The write waiting for its moment, shared by every change made meanwhile. */
-  private readonly saves = new Coalesced(SAVE_DELAY_MS, () => this.saveNow());
-  private readonly views = new WeakMap<Clip, ClipView>();
+  private readonly saves: Saves;
+  private readonly views = new ClipViews();
   private readonly clock = new HybridClock();
   private refusedCount = 0;
-  /** Clips the link refused, each waiting to be tried again. */
-  private readonly retries = new DeliveryRetries();
-  private sendRefusals = 0;
-  private refusedDetail: string | undefined;
-  /**
-   * Receipts go after the redraw (sending blocks the page a moment), one message per
-   * device for every clip that came meanwhile, such as a whole history exchange.
-   */
-  private readonly receipts = new Batches((deviceId, ids) => {
-    // Lost with the link it went on: the sender delivers the clip again, and it is acknowledged then.
-    void this.options.link.send(deviceId, { t: 'ack', ids }).catch(() => {});
-  });
+  private readonly delivery: Delivery;
 
   constructor(private readonly options: SyncOptions) {
     this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
+    this.saves = new Saves({
+      storage: options.storage,
+      current: () => ({
+        clips: { history: this.history, outbox: this.outbox, deleted: this.tombstones.list() },
+        budget: this.budget,
+      }),
+      saved: (stored, changed) => this.saved(stored, changed),
+    });
+    this.delivery = new Delivery({
+      link: options.link,
+      text: (id) => options.storage.text(id),
+      awaitsReceipt: (deviceId, id) => this.awaitsReceipt(deviceId, id),
+      onChange: () => this.changed(),
+    });
   }
 
   /** Clips refused as stamped beyond this device's horizon (clock.ts). */
@@ -100,24 +69,11 @@ export class ClipSync {
     for (const clip of [...history, ...outbox]) this.clock.see(clip.stamp);
     this.outbox = outbox;
     this.history = this.merge([...history, ...outbox]);
-    this.options.onChange();
+    this.changed();
   }
 
-  /** An unchanged clip keeps its last view, so the ui redraws only the clips that changed. */
   view(): ClipView[] {
-    const pending = new Set(this.outbox.map((clip) => clip.id));
-    return this.history.map((clip) => {
-      const holders = this.holders.of(clip.id).filter((id) => id !== clip.from);
-      const last = this.views.get(clip);
-      const same =
-        last?.pending === pending.has(clip.id) &&
-        last.holders.length === holders.length &&
-        last.holders.every((id, i) => id === holders[i]);
-      if (last && same) return last;
-      const view = { ...clip, holders, pending: pending.has(clip.id) };
-      this.views.set(clip, view);
-      return view;
-    });
+    return this.views.of(this.history, this.outbox, this.holders);
   }
 
   offersView(): OfferView[] {
@@ -125,7 +81,7 @@ export class ClipSync {
   }
 
   storageView(): StorageView {
-    return this.storageState;
+    return this.saves.view;
   }
 
   async send(text: string): Promise<SendResult> {
@@ -141,10 +97,10 @@ export class ClipSync {
       stamp,
     });
     this.outbox = [...this.outbox, clip];
-    // Onto the wire before this device redraws: the others wait for it, this one does not.
-    for (const deviceId of this.options.link.reachable()) void this.deliver(deviceId, clip);
+    // Handed to every link first: the others wait for it, this screen does not.
+    for (const deviceId of this.options.link.reachable()) void this.delivery.clip(deviceId, clip);
     this.history = this.merge([clip]);
-    this.options.onChange();
+    this.changed('sent');
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
     return { ok: true, id: clip.id };
@@ -152,16 +108,10 @@ export class ClipSync {
 
   /** A device became reachable: tell it what was deleted, offer what we have, hand over the outbox. */
   onReachable(deviceId: string): void {
-    this.tell(deviceId, 'deleted', this.tombstones.list());
-    const ids = recentIds(this.history, HAVE_COUNT);
-    const offered = new Set(ids);
-    const large = this.history
-      .filter((clip) => clip.size > AUTO_FETCH_CHARS && offered.has(clip.id))
-      .map(clipInfo);
-    const have: PeerMessage = large.length > 0 ? { t: 'have', ids, large } : { t: 'have', ids };
-    // Lost with the link it went on; the next connection offers again.
-    void this.options.link.send(deviceId, have).catch(() => {});
-    for (const clip of this.outbox) void this.deliver(deviceId, clip);
+    this.delivery.deleted(deviceId, this.tombstones.list());
+    // The next connection offers again.
+    this.delivery.tellOnce(deviceId, haveMessage(this.history));
+    for (const clip of this.outbox) void this.delivery.clip(deviceId, clip);
   }
 
   onMessage(from: string, message: PeerMessage): void {
@@ -194,23 +144,8 @@ export class ClipSync {
   }
 
   /** Asks a device that holds a large clip for it; null, or why it cannot, in plain words. */
-  async fetch(id: string): Promise<string | null> {
-    const size = this.offers.size(id);
-    if (size === undefined) return 'That clip is no longer offered.';
-    if (size > this.budget) return refusal(size, this.budget);
-    const reachable = new Set(this.options.link.reachable());
-    const holder = this.offers.holders(id).find((deviceId) => reachable.has(deviceId));
-    if (!holder) return 'No device that holds this clip is connected now.';
-    this.offers.fetching(id, true);
-    this.options.onChange();
-    try {
-      await this.options.link.send(holder, { t: 'want', ids: [id] });
-      return null;
-    } catch {
-      this.offers.fetching(id, false);
-      this.options.onChange();
-      return 'The other device could not be asked for that clip. Try again.';
-    }
+  fetch(id: string): Promise<string | null> {
+    return fetchOffered(this.offers, id, this.budget, this.options.link, () => this.changed());
   }
 
   /** The whole text of a clip held here, read from disk when only its start is in memory. */
@@ -225,28 +160,27 @@ export class ClipSync {
     this.budget = chars;
     this.history = withinBudget(this.history, this.outbox, chars);
     this.forgetEvictedHolders();
-    this.options.onChange();
+    this.changed();
     return this.save();
   }
 
   /** Clips refused on their way to a device and waiting for another try. */
   undelivered(): Undelivered {
-    const { waiting } = this.retries;
-    return {
-      waiting,
-      refused: this.sendRefusals,
-      detail: waiting > 0 ? this.refusedDetail : undefined,
-    };
+    return this.delivery.undelivered();
   }
 
   /** Stops trying again; the outbox still holds what was not acknowledged. */
   close(): void {
-    this.retries.cancelAll();
+    this.delivery.close();
   }
 
   /** Writes a pending change at once (room close). */
   flush(): Promise<void> {
     return this.saves.flush();
+  }
+
+  private changed(change: SyncChange = 'state'): void {
+    this.options.onChange(change);
   }
 
   private get cap(): number {
@@ -268,18 +202,12 @@ export class ClipSync {
   private onHave(from: string, ids: string[], large: ClipInfo[]): void {
     this.hold(from, ids);
     const mine = new Set(this.history.map((clip) => clip.id));
-    const big = new Map(large.filter((info) => info.size > AUTO_FETCH_CHARS).map((i) => [i.id, i]));
-    const wanted: string[] = [];
-    for (const id of ids) {
-      if (mine.has(id) || this.tombstones.has(id)) continue;
-      const info = big.get(id);
-      if (info) this.offers.add(info, from);
-      else wanted.push(id);
-    }
-    // Lost with the link it went on; the next connection asks again.
-    if (wanted.length > 0)
-      void this.options.link.send(from, { t: 'want', ids: wanted }).catch(() => {});
-    this.options.onChange();
+    const known = (id: string) => mine.has(id) || this.tombstones.has(id);
+    const { wanted, offered } = readOffer(ids, large, known);
+    for (const info of offered) this.offers.add(info, from);
+    // The next connection asks again.
+    if (wanted.length > 0) this.delivery.tellOnce(from, { t: 'want', ids: wanted });
+    this.changed();
   }
 
   private onDeleted(from: string, ids: string[]): void {
@@ -288,16 +216,16 @@ export class ClipSync {
     this.forget(added);
     // Passed on, so devices that cannot reach the one that deleted it hear of it too.
     for (const deviceId of this.options.link.reachable())
-      if (deviceId !== from) this.tell(deviceId, 'deleted', added);
-    this.options.onChange();
+      if (deviceId !== from) this.delivery.deleted(deviceId, added);
+    this.changed();
     void this.save();
   }
 
   private async remove(ids: string[]): Promise<void> {
     const added = this.tombstones.add(ids);
     this.forget(ids);
-    for (const deviceId of this.options.link.reachable()) this.tell(deviceId, 'deleted', added);
-    this.options.onChange();
+    for (const deviceId of this.options.link.reachable()) this.delivery.deleted(deviceId, added);
+    this.changed();
     // Written at once, not after the usual moment: a page closed right after must keep it.
     const saved = this.save();
     await this.flush();
@@ -313,50 +241,42 @@ export class ClipSync {
     this.holders.drop(ids);
   }
 
-  /** Ids in as many messages as they need; one lost goes again at the next connection. */
-  private tell(deviceId: string, t: 'deleted', ids: string[]): void {
-    for (let start = 0; start < ids.length; start += MAX_IDS) {
-      const chunk = ids.slice(start, start + MAX_IDS);
-      void this.options.link.send(deviceId, { t, ids: chunk }).catch(() => {});
-    }
-  }
-
   private onWant(from: string, ids: string[]): void {
     const wanted = new Set(ids);
     // Only clips we really hold are sent; unknown ids are ignored.
     for (const clip of this.history) {
-      if (wanted.has(clip.id)) void this.deliver(from, clip);
+      if (wanted.has(clip.id)) void this.delivery.clip(from, clip);
     }
   }
 
   private onClip(from: string, clip: Clip): void {
     if (this.tombstones.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
-      this.receipts.add(from, clip.id);
+      this.delivery.receipt(from, clip.id);
       this.hold(from, [clip.id]);
       return;
     }
     // No receipt for a clip not kept, so its sender keeps it waiting in its outbox.
     if (!this.clock.see(clip.stamp)) {
       this.refusedCount++;
-      this.options.onChange();
+      this.changed();
       return;
     }
     this.offers.drop([clip.id]);
     this.history = this.merge([held(clip)]);
     // Older than every clip kept (its sender had not seen them), or past the budget: not kept.
     if (!this.history.some((known) => known.id === clip.id)) return;
-    this.receipts.add(from, clip.id);
+    this.delivery.receipt(from, clip.id);
     this.hold(from, [clip.id]);
     this.hold(clip.from, [clip.id]);
     this.forgetEvictedHolders();
-    this.options.onChange();
+    this.changed();
     void this.save();
     if (clip.from !== this.options.selfId) this.options.onReceived?.(clip);
   }
 
   private onAck(from: string, ids: string[]): void {
     this.hold(from, ids);
-    for (const id of ids) this.retries.cancel(`${from}\n${id}`);
+    this.delivery.received(from, ids);
     // Another tab shares this disk: the clip has not left the device yet.
     if (!this.options.sameBrowser?.(from) && this.dropFromOutbox(ids)) {
       // Clips no longer waiting may be cut now, so the cap holds again.
@@ -364,42 +284,7 @@ export class ClipSync {
       this.forgetEvictedHolders();
       void this.save();
     }
-    this.options.onChange();
-  }
-
-  /** One copy of a clip on its way to a device at a time, however often it is wanted. */
-  private async deliver(deviceId: string, clip: HeldClip, attempt = 0): Promise<void> {
-    const key = `${deviceId}\n${clip.id}`;
-    if (this.sending.has(key)) return;
-    this.retries.cancel(key);
-    this.sending.add(key);
-    try {
-      const text = isWhole(clip) ? clip.text : await this.options.storage.text(clip.id);
-      // Its whole text is gone from disk: there is nothing to send.
-      if (text === undefined) return;
-      await this.options.link.send(deviceId, { t: 'clip', clip: { ...wireClip(clip), text } });
-    } catch (error) {
-      this.refusedOnce(deviceId, clip, attempt, error);
-    } finally {
-      this.sending.delete(key);
-    }
-  }
-
-  /**
-   * A send the link refused (the relay said no, or was away) is tried again with backoff
-   * until a receipt comes or the device goes; one that comes back is sent to on connecting.
-   */
-  private refusedOnce(deviceId: string, clip: HeldClip, attempt: number, error: unknown): void {
-    this.sendRefusals += 1;
-    this.refusedDetail = error instanceof Error ? error.message : String(error);
-    if (this.awaitsReceipt(deviceId, clip.id)) {
-      const minMs = error instanceof PublishError ? (error.retryAfterMs ?? 0) : 0;
-      this.retries.later(`${deviceId}\n${clip.id}`, attempt, minMs, () => {
-        if (this.awaitsReceipt(deviceId, clip.id)) void this.deliver(deviceId, clip, attempt + 1);
-        this.options.onChange();
-      });
-    }
-    this.options.onChange();
+    this.changed();
   }
 
   private awaitsReceipt(deviceId: string, id: string): boolean {
@@ -432,31 +317,14 @@ export class ClipSync {
     return this.saves.request();
   }
 
-  private async saveNow(): Promise<void> {
-    const clips = { history: this.history, outbox: this.outbox, deleted: this.tombstones.list() };
-    try {
-      this.saved(await this.options.storage.save(clips, this.budget));
-    } catch (cause) {
-      const error = cause instanceof Error ? cause.message : String(cause);
-      this.saved({ stored: new Set(), unsaved: 0, full: false, error });
-    }
-  }
-
-  /** Shows what the save left undone; large clips now on disk need not stay whole in memory. */
-  private saved(report: SaveReport): void {
-    const { unsaved, full, error } = report;
-    const last = this.storageState;
-    let changed = last.unsaved !== unsaved || last.full !== full || last.error !== error;
-    this.storageState = error === undefined ? { unsaved, full } : { unsaved, full, error };
-    const thinned = (list: HeldClip[]) =>
-      list.map((clip) => {
-        const next = report.stored.has(clip.id) ? thin(clip) : clip;
-        if (next !== clip) changed = true;
-        return next;
-      });
-    this.history = thinned(this.history);
-    this.outbox = thinned(this.outbox);
-    if (changed) this.options.onChange();
+  /** Large clips now on disk need not stay whole in memory. */
+  private saved(stored: ReadonlySet<string>, changed: boolean): void {
+    const history = thinStored(this.history, stored);
+    const outbox = thinStored(this.outbox, stored);
+    const thinned = history !== this.history || outbox !== this.outbox;
+    this.history = history;
+    this.outbox = outbox;
+    if (changed || thinned) this.changed();
   }
 }
 

@@ -20,8 +20,8 @@ import { shared } from '../pwa/share';
 import { autoCopy } from './auto-copy';
 import { errorText } from './lib/error-text';
 import { qrImageSource } from './lib/qr-image';
+import { paceRedraws } from './lib/redraw';
 import { readTestHooks } from './lib/test-hooks';
-import { mirrorStore } from './lib/use-store';
 import {
   device,
   notice,
@@ -35,7 +35,7 @@ import {
 } from './state';
 
 const testHooks = readTestHooks(location.search);
-let stopMirror: (() => void) | undefined;
+let stopDrawing: (() => void) | undefined;
 // Each open bumps this; a slow open that lost the race closes its session unused.
 let generation = 0;
 /**
@@ -75,8 +75,8 @@ export async function refreshRooms(): Promise<void> {
 }
 
 function closeShownRoom(): void {
-  stopMirror?.();
-  stopMirror = undefined;
+  stopDrawing?.();
+  stopDrawing = undefined;
   session.value?.close();
   session.value = null;
   roomState.value = null;
@@ -139,7 +139,9 @@ export async function showRoom(
       return;
     }
     session.value = opened;
-    stopMirror = mirrorStore<typeof roomState.value>(opened.state, roomState);
+    stopDrawing = paceRedraws(opened, (state) => {
+      roomState.value = state;
+    });
   } catch (cause) {
     if (mine !== generation) return;
     show();

@@ -76,9 +76,10 @@ describe('broadcast transport', () => {
     await until(() => has(a.events, { type: 'leave', device: 'tab-crashed1' }));
   });
 
-  it('drops and counts what other scripts post on the channel', async () => {
+  it('drops, counts and reports what other scripts post on the channel', async () => {
     const room = newRoom();
-    const a = tab(room, 'tab-aaaaaaaa');
+    const reported: string[] = [];
+    const a = tab(room, 'tab-aaaaaaaa', { onDrop: (reason) => reported.push(reason) });
     const stranger = new BroadcastChannel(channelName(room));
     stops.push(() => stranger.close());
     for (const junk of [
@@ -89,6 +90,7 @@ describe('broadcast transport', () => {
       stranger.postMessage(junk);
     }
     await until(() => a.transport.dropped === 3);
+    expect(reported).toHaveLength(3);
     expect(a.events.filter((e) => e.type !== 'status' && e.type !== 'members')).toEqual([]);
   });
 

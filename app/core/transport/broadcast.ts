@@ -4,6 +4,7 @@
 // `from` is only as trustworthy as the tabs of this origin; payloads are sealed above.
 
 import { DEVICE_ID_PATTERN } from '../../../relay/contract';
+import { field, isRecord } from '../fields';
 import { PublishError, type Transport, type TransportEvent, type TransportOptions } from './types';
 
 /** Structured clone takes far more; this only bounds what one message may hold in memory. */
@@ -28,8 +29,11 @@ const KINDS = new Set(['msg', 'hello', 'here', 'bye', 'beat']);
 
 /** Checks what came over the channel: other scripts of this origin may share the name. */
 export function parseEnvelope(data: unknown): Envelope | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const { k, from, to, payload } = data as Record<string, unknown>;
+  if (!isRecord(data)) return undefined;
+  const k = field(data, 'k');
+  const from = field(data, 'from');
+  const to = field(data, 'to');
+  const payload = field(data, 'payload');
   if (typeof k !== 'string' || !KINDS.has(k)) return undefined;
   if (typeof from !== 'string' || !DEVICE_ID_PATTERN.test(from)) return undefined;
   if (to !== undefined && typeof to !== 'string') return undefined;
@@ -78,6 +82,7 @@ export function createBroadcastTransport(opts: BroadcastTransportOptions): Broad
     function receive(envelope: Envelope | undefined): void {
       if (!envelope) {
         dropped++;
+        opts.onDrop?.('not a clipmesh message on the channel');
         return;
       }
       // Another tab with this device id is this device; it is not a member.

@@ -126,3 +126,15 @@ describe('combined transports', () => {
     await expect(a.transport.publish('x')).rejects.toMatchObject({ status: 0 });
   });
 });
+
+describe('dropped events', () => {
+  it('are the sum of what every source dropped', () => {
+    const source = (dropped: number): Transport => ({
+      maxPayload: 100,
+      subscribe: () => () => {},
+      publish: async () => {},
+      dropped,
+    });
+    expect(combineTransports(source(2), source(3)).dropped).toBe(5);
+  });
+});

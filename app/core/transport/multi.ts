@@ -123,5 +123,8 @@ export function combineTransports(primary: Transport, ...others: Transport[]): T
     maxPayload,
     subscribe,
     publish,
+    get dropped() {
+      return sources.reduce((sum, source) => sum + (source.dropped ?? 0), 0);
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
 
 const ROOM_FULL: ErrorCode = 'room_full';
 
+import { field, isRecord } from '../fields';
 import type { SseEvent } from './sse-parser';
 import type { TransportEvent } from './types';
 
@@ -51,10 +52,6 @@ export type Parsed =
   | { type: 'replaced' }
   | string;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
 function isDevice(value: unknown): value is string {
   return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
 }
@@ -87,18 +84,23 @@ export function parseRelayEvent({ event, data }: SseEvent): Parsed {
   if (!isRecord(body)) return `${event}: data is not an object`;
   switch (event) {
     case 'members': {
-      if (!Array.isArray(body.devices) || !body.devices.every(isDevice))
-        return 'members: bad devices';
-      const relays = relaysOf(body.relays);
-      return relays ? { type: 'members', devices: body.devices, relays } : 'members: bad relays';
+      const devices = field(body, 'devices');
+      if (!Array.isArray(devices) || !devices.every(isDevice)) return 'members: bad devices';
+      const relays = relaysOf(field(body, 'relays'));
+      return relays ? { type: 'members', devices, relays } : 'members: bad relays';
     }
     case 'join':
-    case 'leave':
-      return isDevice(body.device) ? { type: event, device: body.device } : `${event}: bad device`;
-    case 'message':
-      return isDevice(body.from) && typeof body.payload === 'string'
-        ? { type: 'message', from: body.from, payload: body.payload }
+    case 'leave': {
+      const device = field(body, 'device');
+      return isDevice(device) ? { type: event, device } : `${event}: bad device`;
+    }
+    case 'message': {
+      const from = field(body, 'from');
+      const payload = field(body, 'payload');
+      return isDevice(from) && typeof payload === 'string'
+        ? { type: 'message', from, payload }
         : 'message: bad from or payload';
+    }
     case 'replaced':
       return { type: 'replaced' };
     default:

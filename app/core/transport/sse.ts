@@ -47,8 +47,6 @@ export interface RelayTransportOptions extends TransportOptions {
   setTimer?: SetTimer;
   /** The clock that tells a long failure; tests move it by hand. */
   now?: () => number;
-  /** Called for every event dropped as malformed, with what was wrong. */
-  onDrop?: (reason: string) => void;
 }
 
 export interface RelayTransport extends Transport {

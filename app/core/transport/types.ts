@@ -35,6 +35,8 @@ export interface Transport {
   subscribe(handler: (event: TransportEvent) => void): () => void;
   /** Sends to one device, or to every other device when `to` is undefined. */
   publish(payload: string, to?: string): Promise<void>;
+  /** Malformed events dropped so far; a transport that reads nothing from outside has none. */
+  readonly dropped?: number;
 }
 
 /** What every transport is created from. */
@@ -43,6 +45,8 @@ export interface TransportOptions {
   roomId: string;
   deviceId: string;
   deviceKey: string;
+  /** Called for every event dropped as malformed, with what was wrong. */
+  onDrop?(reason: string): void;
 }
 
 /**
