@@ -27,6 +27,8 @@ export interface Joined {
   /** The other devices present. */
   devices: string[];
   resumed: boolean;
+  /** This device's earlier stream, held by this process, was ended for this one. */
+  tookOver: boolean;
   /** Frames missed since `lastEventId`, in order, for this device only. */
   missed: { name: string; frame: string }[];
 }

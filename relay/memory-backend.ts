@@ -49,6 +49,7 @@ export function createMemoryBackend<S extends Subscriber>(
         id: currentId(room),
         devices: result.devices,
         resumed: result.resumed,
+        tookOver: result.replaced !== undefined,
         missed: result.missed.map((event) => ({ name: event.name, frame: event.frame })),
       };
     },

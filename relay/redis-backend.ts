@@ -204,7 +204,8 @@ export function createRedisBackend<S extends Subscriber>(
       if (!visibleTo(subscriber.device, from, to)) return [];
       return [{ name, frame: frameOf(`${epoch}.${entry}`, name, data) }];
     });
-    return { id, devices, resumed: resumed === 1, missed: frames };
+    const tookOver = replaced !== undefined;
+    return { id, devices, resumed: resumed === 1, tookOver, missed: frames };
   }
 
   function tend(): void {

@@ -141,7 +141,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const first = [{ kind: 'members', frame: formatEvent(joined.id, 'members', members) }];
     for (const event of joined.missed) first.push({ kind: event.name, frame: event.frame });
     stream.open(from.cors.api, first);
-    log({ msg: 'subscribed', room: shortId(roomId), device, resumed: joined.resumed });
+    const msg = joined.tookOver ? 'took over a stream' : 'subscribed';
+    log({ msg, room: shortId(roomId), device, resumed: joined.resumed });
   }
 
   function unsubscribe(roomId: string, stream: EventStream): void {
