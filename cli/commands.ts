@@ -99,23 +99,16 @@ async function send(
 type Outcome = { ok: true; holders: string[]; missed: string[] } | { ok: false; why: string };
 
 /**
- * After the first receipt, devices still connecting get this long to take the clip too: a link
- * opens within about two seconds (a device waits that long for the other's offer).
- */
-const OTHERS_GRACE_MS = 3_000;
-
-/**
- * Waits until another device holds clip `id` (its receipt) and every other device present
- * holds it or has had OTHERS_GRACE_MS more; or the relay refuses; or time is up.
+ * Waits until every other device present holds clip `id` (their receipts): once this command
+ * exits nobody passes the clip on, so a device still linking is waited for. When time is up it
+ * has succeeded if any device holds it; it fails if none does, or the relay refuses.
  */
 function held(room: OpenedRoom, id: string, waitMs: number, timeoutMs: number): Promise<Outcome> {
   const { state } = room.session;
   return new Promise((resolve) => {
-    let grace: ReturnType<typeof setTimeout> | undefined;
     const finish = (outcome: Outcome): void => {
       stop();
       clearTimeout(timer);
-      clearTimeout(grace);
       resolve(outcome);
     };
     const delivered = (room: RoomState): Outcome | null => {
@@ -132,9 +125,7 @@ function held(room: OpenedRoom, id: string, waitMs: number, timeoutMs: number): 
     const look = (room: RoomState): void => {
       const outcome = delivered(room);
       if (outcome?.ok && outcome.missed.length === 0) finish(outcome);
-      else if (outcome && !grace) {
-        grace = setTimeout(() => finish(delivered(state.get()) ?? outcome), OTHERS_GRACE_MS);
-      } else if (!outcome && (room.relay === 'refused' || room.relay === 'replaced')) {
+      else if (!outcome && (room.relay === 'refused' || room.relay === 'replaced')) {
         finish({
           ok: false,
           why: `The relay refused this room: ${room.relayDetail ?? room.relay}.`,
@@ -143,8 +134,13 @@ function held(room: OpenedRoom, id: string, waitMs: number, timeoutMs: number): 
     };
     const timer = setTimeout(
       () => {
-        const seconds = Math.round(timeoutMs / 1000);
         const now = state.get();
+        const outcome = delivered(now);
+        if (outcome) {
+          finish(outcome);
+          return;
+        }
+        const seconds = Math.round(timeoutMs / 1000);
         const relay =
           now.relay === 'open'
             ? 'is one open in this room?'
