@@ -173,7 +173,9 @@ describe('the mesh over the in-memory transport', () => {
     const a = await join(hub, 'device-aaaa');
     const b = await join(hub, 'device-bbbb');
     await until(() => a.reachable.includes('device-bbbb'), 'fallback');
-    hub.tap((message) => `${message.payload.slice(0, 20)}A${message.payload.slice(21)}`);
+    // Always a different character: one that was 'A' already would pass through untouched.
+    const flip = (c: string | undefined) => (c === 'A' ? 'B' : 'A');
+    hub.tap((m) => `${m.payload.slice(0, 20)}${flip(m.payload[20])}${m.payload.slice(21)}`);
     for (let i = 0; i < 4; i++)
       await a.mesh.send('device-bbbb', { t: 'ack', ids: [`clip-000${i}`] });
     await until(() => b.mesh.health.tampering, 'B warns of tampering');
