@@ -9,7 +9,7 @@ import {
   type IceResponse,
   type IceServerEntry,
 } from './contract';
-import { RelayError } from './reply';
+import { field, readJsonObject } from './publish';
 
 export interface IceOptions {
   /** stun: URLs handed to every bound device. */
@@ -72,28 +72,13 @@ export function iceAnswer(options: IceOptions, device: string, nowMs: number): I
   return { iceServers, expiresAt: expiresAtS * 1000 };
 }
 
-const badBody = (message: string) => new RelayError(400, 'bad_body', message);
+const ICE_FIELDS = new Set(['device', 'key']);
 
 /** The strict IceRequest in a body: a device id and its key, nothing else. */
 export function parseIceRequest(bytes: Buffer): IceRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw badBody('body is not valid JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badBody('body must be a JSON object');
-  }
-  const record = body as Record<string, unknown>;
-  const unknown = Object.keys(record).find((name) => name !== 'device' && name !== 'key');
-  if (unknown !== undefined) throw badBody(`unknown field ${JSON.stringify(unknown.slice(0, 40))}`);
-  const { device, key } = record;
-  if (typeof device !== 'string' || !DEVICE_ID_PATTERN.test(device)) {
-    throw badBody('device must be a device id');
-  }
-  if (typeof key !== 'string' || !DEVICE_KEY_PATTERN.test(key)) {
-    throw badBody('key must be a device key');
-  }
-  return { device, key };
+  const record = readJsonObject(bytes, ICE_FIELDS);
+  return {
+    device: field(record, 'device', DEVICE_ID_PATTERN, 'a device id'),
+    key: field(record, 'key', DEVICE_KEY_PATTERN, 'a device key'),
+  };
 }

@@ -44,13 +44,23 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function field(body: Record<string, unknown>, name: string, pattern: RegExp, what: string): string {
+/** A string field that matches `pattern`, or a bad_body refusal naming it. */
+export function field(
+  body: Record<string, unknown>,
+  name: string,
+  pattern: RegExp,
+  what: string,
+): string {
   const value = body[name];
   if (typeof value !== 'string' || !pattern.test(value)) throw badBody(`${name} must be ${what}`);
   return value;
 }
 
-export function parsePublish(bytes: Buffer): PublishRequest {
+/** The body as a JSON object holding only `allowed` fields, or a bad_body refusal. */
+export function readJsonObject(
+  bytes: Buffer,
+  allowed: ReadonlySet<string>,
+): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(bytes.toString('utf8'));
@@ -61,8 +71,13 @@ export function parsePublish(bytes: Buffer): PublishRequest {
     throw badBody('body must be a JSON object');
   }
   const record = body as Record<string, unknown>;
-  const unknown = Object.keys(record).find((name) => !FIELDS.has(name));
+  const unknown = Object.keys(record).find((name) => !allowed.has(name));
   if (unknown !== undefined) throw badBody(`unknown field ${JSON.stringify(unknown.slice(0, 40))}`);
+  return record;
+}
+
+export function parsePublish(bytes: Buffer): PublishRequest {
+  const record = readJsonObject(bytes, FIELDS);
   const device = field(record, 'device', DEVICE_ID_PATTERN, 'a device id');
   const key = field(record, 'key', DEVICE_KEY_PATTERN, 'a device key');
   const to = 'to' in record ? field(record, 'to', DEVICE_ID_PATTERN, 'a device id') : undefined;
