@@ -1,18 +1,14 @@
-// The mesh: one Peer per remote device, signaling sealed through a transport,
+// The mesh: one DeviceLink per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
+import { type ConnectionEvents, DeviceLink } from './device-link';
 import { STREAM_TIMEOUT_MS } from './frames';
 import type { IceServers } from './ice-servers';
 import { Inbox } from './inbox';
 import { Outgoing, type Path } from './outgoing';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
-import {
-  type PeerMessage,
-  PROTOCOL_VERSION,
-  type SessionDescription,
-  type Signal,
-} from './protocol';
-import { isReachable, MAX_PEERS, type Remote, Roster } from './roster';
+import { type PeerMessage, PROTOCOL_VERSION, type Signal } from './protocol';
+import { MAX_PEERS, Roster } from './roster';
 import type { Sealer } from './sealed';
 import type { DeviceView, TransferView } from './session-types';
 import { type MeshHealth, Signaling } from './signaling';
@@ -64,8 +60,8 @@ export class Mesh {
   };
 
   constructor(private readonly options: MeshOptions) {
-    this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (remote) =>
-      this.forget(remote),
+    this.roster = new Roster(options.selfId, options.maxPeers ?? MAX_PEERS, (id) =>
+      this.createLink(id),
     );
     this.signaling = new Signaling({
       selfId: options.selfId,
@@ -114,11 +110,12 @@ export class Mesh {
   /** Sends a message to one device, in pieces if needed. Rejects when it cannot be reached. */
   send(deviceId: string, message: PeerMessage): Promise<void> {
     const remote = this.roster.get(deviceId);
-    if (!remote || !isReachable(remote)) {
+    if (!remote?.reachable) {
       return Promise.reject(new Error('That device is not connected.'));
     }
-    const path: Path = remote.peer?.isOpen
-      ? { link: remote.peer }
+    const direct = remote.direct;
+    const path: Path = direct
+      ? { link: direct }
       : { relayMaxPayload: this.options.transport.maxPayload };
     return this.outgoing.send(deviceId, message, path);
   }
@@ -127,7 +124,6 @@ export class Mesh {
     this.unsubscribe();
     clearInterval(this.sweepTimer);
     clearInterval(this.helloTimer);
-    for (const remote of this.roster.all()) this.forget(remote);
     this.roster.clear();
   }
 
@@ -162,11 +158,10 @@ export class Mesh {
         break;
       case 'join':
         this.roster.list(event.device);
-        this.dropStaleLink(event.device);
-        this.touch(event.device, true);
+        this.roster.admit(event.device)?.rejoined();
         break;
       case 'leave':
-        this.onLeave(event.device);
+        this.roster.leave(event.device);
         break;
       case 'message':
         this.signaling.receive(event.from, event.payload);
@@ -177,25 +172,7 @@ export class Mesh {
 
   private onMembers(devices: string[]): void {
     this.roster.members(devices);
-    for (const id of devices) this.touch(id, true);
-  }
-
-  private onLeave(id: string): void {
-    const remote = this.roster.leave(id);
-    // A live data channel outlives the relay's view of the device.
-    if (remote && !remote.peer?.isOpen) remote.fallback = false;
-  }
-
-  /**
-   * A device that joins again (a new run of it, a reload) under the same id gets a fresh link:
-   * an offer the old, unopened link made while it was away was lost, and sent again only later.
-   */
-  private dropStaleLink(id: string): void {
-    const remote = this.roster.get(id);
-    if (!remote?.peer || remote.peer.isOpen) return;
-    dropPeer(remote);
-    clearTimeout(remote.retryTimer);
-    remote.retryTimer = undefined;
+    for (const id of devices) this.roster.admit(id)?.listed();
   }
 
   /**
@@ -213,142 +190,49 @@ export class Mesh {
     }
   }
 
-  /** Learns of a device, creating its peer connection if needed. */
-  private touch(id: string, present: boolean): Remote | undefined {
-    const remote = this.roster.admit(id);
-    if (!remote) return undefined;
-    const arrived = present && !remote.present;
-    if (present) remote.present = true;
-    remote.lastSeen = Date.now();
-    if (!remote.peer && !remote.retryTimer) this.connectLater(remote, 0);
-    // The fallback wait may have ended before the relay listed it: it counts from now.
-    else if (arrived && !remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
-    return remote;
+  private createLink(id: string): DeviceLink {
+    const link: DeviceLink = new DeviceLink({
+      id,
+      initiator: this.options.selfId < id,
+      fallbackAfterMs: this.options.fallbackAfterMs ?? 3_000,
+      responderWaitMs: RESPONDER_WAIT_MS,
+      connect: (events) => this.connect(id, events),
+      onFrame: (data) => this.inbox.frame(id, data),
+      onReachable: (direct) => {
+        if (direct) this.sendHello(id);
+        this.options.onReachable(id);
+      },
+      onChange: () => this.options.onChange(),
+    });
+    return link;
   }
 
-  /**
-   * The device with the smaller id offers first; the other waits a moment for that offer.
-   * Two simultaneous offers are settled by perfect negotiation, but avoiding them saves a
-   * rollback, after which Chromium may never send the candidates of the rolled-back offer.
-   */
-  private connectLater(remote: Remote, delay: number): void {
-    const initiator = this.options.selfId < remote.id;
-    const wait = initiator ? delay : delay + RESPONDER_WAIT_MS;
-    clearTimeout(remote.retryTimer);
-    if (wait === 0) {
-      this.connect(remote);
-      return;
-    }
-    remote.retryTimer = setTimeout(() => {
-      remote.retryTimer = undefined;
-      if (!remote.peer && this.roster.get(remote.id) === remote) this.connect(remote);
-    }, wait);
-    this.armFallback(remote);
-  }
-
-  /** With no open data channel by then, the device is reached through the relay. */
-  private armFallback(remote: Remote): void {
-    clearTimeout(remote.fallbackTimer);
-    remote.fallbackTimer = setTimeout(() => {
-      if (remote.peer?.isOpen || !remote.present || remote.fallback || !remote.verified) return;
-      remote.fallback = true;
-      this.options.onReachable(remote.id);
-      this.options.onChange();
-    }, this.options.fallbackAfterMs ?? 3_000);
-  }
-
-  private connect(remote: Remote): void {
-    dropPeer(remote);
-    clearTimeout(remote.retryTimer);
-    remote.retryTimer = undefined;
-    remote.peer = this.createLink(remote);
-    if (!remote.fallback) this.armFallback(remote);
-  }
-
-  /** A link to `remote`; until it is the remote's current one, it sends no offers. */
-  private createLink(remote: Remote): PeerLink {
+  /** A connection to one device; once its link has let it go, it sends no offers. */
+  private connect(id: string, events: ConnectionEvents): PeerLink {
     const create = this.options.createPeer ?? ((options: PeerOptions) => new Peer(options));
-    const peer: PeerLink = create({
-      remoteId: remote.id,
-      polite: this.options.selfId > remote.id,
+    return create({
+      remoteId: id,
+      polite: this.options.selfId > id,
       iceServers: this.options.iceServers,
       forceRelay: this.options.forceRelay,
       sendDescription: (description) => {
-        if (description.type === 'offer' && remote.peer !== peer) return;
-        void this.signaling.send({
-          v: PROTOCOL_VERSION,
-          t: 'description',
-          to: remote.id,
-          description,
-        });
+        if (description.type === 'offer' && !events.isCurrent()) return;
+        void this.signaling.send({ v: PROTOCOL_VERSION, t: 'description', to: id, description });
       },
       sendCandidate: (candidate) =>
-        void this.signaling.send({ v: PROTOCOL_VERSION, t: 'candidate', to: remote.id, candidate }),
-      onMessage: (data) => {
-        this.heardFrom(remote.id);
-        this.inbox.frame(remote.id, data);
-      },
-      onState: (state) => this.onLinkState(remote, peer, state),
-      onPath: (path) => {
-        if (remote.peer !== peer) return;
-        remote.route = path;
-        this.options.onChange();
-      },
+        void this.signaling.send({ v: PROTOCOL_VERSION, t: 'candidate', to: id, candidate }),
+      onMessage: events.onMessage,
+      onState: events.onState,
+      onPath: events.onPath,
     });
-    return peer;
-  }
-
-  private onLinkState(remote: Remote, peer: PeerLink, state: string): void {
-    if (remote.peer !== peer) return;
-    if (state === 'open') {
-      remote.verified = true;
-      remote.retries = 0;
-      remote.fallback = false;
-      remote.lastSeen = Date.now();
-      this.sendHello(remote.id);
-      void peer.route().then((route) => {
-        remote.route = route;
-        this.options.onChange();
-      });
-      this.options.onReachable(remote.id);
-    } else if (state === 'closed') {
-      this.reconnectLater(remote);
-    } else if (state === 'failed' && remote.present) {
-      remote.fallback = true;
-      this.options.onReachable(remote.id);
-    }
-    this.options.onChange();
-  }
-
-  /** A closed link is replaced after a backoff, so two devices do not race each other. */
-  private reconnectLater(remote: Remote): void {
-    dropPeer(remote);
-    if (remote.present) remote.fallback = true;
-    const delay = Math.min(30_000, 500 * 2 ** remote.retries) * (0.5 + Math.random() / 2);
-    remote.retries += 1;
-    this.connectLater(remote, Math.max(1, delay));
-  }
-
-  private forget(remote: Remote): void {
-    clearTimeout(remote.fallbackTimer);
-    clearTimeout(remote.retryTimer);
-    remote.retryTimer = undefined;
-    dropPeer(remote);
   }
 
   /** A signal opened and checked: its sender has proved it holds the room secret. */
   private async onSignalFrom(from: string, signal: Signal): Promise<void> {
-    const remote = this.touch(from, false);
+    const remote = this.roster.admit(from);
     if (!remote) return;
-    if (!remote.verified) {
-      remote.verified = true;
-      if (!remote.peer?.isOpen && !remote.fallback) this.armFallback(remote);
-      this.options.onChange();
-    }
-    await this.onSignal(remote, signal);
-  }
-
-  private async onSignal(remote: Remote, signal: Signal): Promise<void> {
+    remote.heard();
+    remote.prove();
     switch (signal.t) {
       case 'hello':
         remote.name = signal.name;
@@ -363,55 +247,15 @@ export class Mesh {
         this.options.onChange();
         return;
       case 'description':
-        await this.applyDescription(remote, signal.description);
+        await remote.description(signal.description);
         return;
       case 'candidate':
-        await remote.peer?.handleCandidate(signal.candidate);
+        await remote.candidate(signal.candidate);
         return;
       case 'fallback':
-        this.heardFrom(remote.id);
         this.inbox.message(remote.id, signal.message);
         return;
     }
-  }
-
-  private async applyDescription(remote: Remote, description: SessionDescription): Promise<void> {
-    if (!remote.peer && description.type === 'offer') this.connect(remote);
-    const peer = remote.peer;
-    if (!peer) return;
-    try {
-      await peer.handleDescription(description);
-    } catch (error) {
-      if (description.type !== 'offer') throw error;
-      await this.replaceLink(remote, description);
-    }
-  }
-
-  /**
-   * An offer the current link cannot take may come from the other device's new connection
-   * (it reloaded): a fresh link answers it. The old link goes only once the fresh one has
-   * taken the offer, so an offer that is simply bad never cuts a working link.
-   */
-  private async replaceLink(remote: Remote, offer: SessionDescription): Promise<void> {
-    const fresh = this.createLink(remote);
-    try {
-      await fresh.handleDescription(offer);
-    } catch (error) {
-      fresh.close();
-      throw error;
-    }
-    if (this.roster.get(remote.id) !== remote) {
-      fresh.close();
-      return;
-    }
-    this.forget(remote);
-    remote.peer = fresh;
-    if (!remote.fallback) this.armFallback(remote);
-  }
-
-  private heardFrom(id: string): void {
-    const remote = this.roster.get(id);
-    if (remote) remote.lastSeen = Date.now();
   }
 
   /** A whole message from a peer: hellos name it, the rest goes to sync. */
@@ -421,7 +265,8 @@ export class Mesh {
       const remote = this.roster.get(from);
       if (remote) remote.name = message.name;
       // Only the current link: a new link may lead to another version of the app.
-      if (remote?.peer && message.binary) this.outgoing.readsBinary(remote.peer);
+      const current = remote?.current;
+      if (current && message.binary) this.outgoing.readsBinary(current);
       this.options.onChange();
       return;
     }
@@ -432,11 +277,4 @@ export class Mesh {
   private sendHello(deviceId: string): void {
     this.send(deviceId, this.hello()).catch(() => this.signaling.unsent());
   }
-}
-
-/** Detaches first, so the old link's 'closed' is not taken for a new failure. */
-function dropPeer(remote: Remote): void {
-  const old = remote.peer;
-  remote.peer = undefined;
-  old?.close();
 }

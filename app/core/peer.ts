@@ -5,7 +5,7 @@ import type { IceServers } from './ice-servers';
 import { type DirectPath, PathWatch, pathOfStats } from './link-path';
 import type { Candidate, SessionDescription } from './protocol';
 
-export type LinkState = 'connecting' | 'open' | 'failed' | 'closed';
+export type ConnectionState = 'connecting' | 'open' | 'failed' | 'closed';
 
 export interface PeerOptions {
   remoteId: string;
@@ -17,7 +17,7 @@ export interface PeerOptions {
   sendCandidate(candidate: Candidate): void;
   /** A text frame, or a binary one (an ArrayBuffer). */
   onMessage(data: string | ArrayBuffer): void;
-  onState(state: LinkState): void;
+  onState(state: ConnectionState): void;
   /** The way the link's packets go, each time it changes while the link is open. */
   onPath?(path: DirectPath): void;
 }
@@ -53,7 +53,7 @@ export class Peer implements PeerLink {
   private makingOffer = false;
   private ignoreOffer = false;
   private settingAnswer = false;
-  private state: LinkState = 'connecting';
+  private state: ConnectionState = 'connecting';
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private failoverTimer: ReturnType<typeof setTimeout> | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
@@ -270,7 +270,7 @@ export class Peer implements PeerLink {
     }
   }
 
-  private setState(state: LinkState): void {
+  private setState(state: ConnectionState): void {
     if (state === this.state || this.state === 'closed') return;
     this.state = state;
     if (state === 'open') this.pathWatch.start();

@@ -1,35 +1,56 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
-import { FORGET_GONE_MS, MAX_PEERS, type Remote, Roster } from './roster';
+import type { DeviceLink } from './device-link';
+import { linkUnderTest } from './device-link.fixture';
+import { FORGET_GONE_MS, MAX_PEERS, Roster } from './roster';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A roster whose links record, in `evicted`, each one closed to make room or forgotten. */
+function rosterOf(cap: number, evicted: string[] = []): Roster {
+  return new Roster('self-0001', cap, (id) => {
+    const { link } = linkUnderTest({ id, initiator: false });
+    const close = link.close.bind(link);
+    link.close = () => {
+      evicted.push(id);
+      close();
+    };
+    return link;
+  });
+}
 
 /** A device that sealed something to us and is listed by the relay. */
-function prove(remote: Remote | undefined): Remote {
+function prove(remote: DeviceLink | undefined): DeviceLink {
   if (!remote) throw new Error('not admitted');
-  remote.verified = true;
-  remote.present = true;
+  remote.prove();
+  remote.listed();
   return remote;
 }
 
 describe('the roster', () => {
   it('never admits this device, and lists only proven devices', () => {
-    const roster = new Roster('self-0001', 8, () => {});
+    const roster = rosterOf(8);
     expect(roster.admit('self-0001')).toBeUndefined();
     const remote = roster.admit('peer-0001');
     expect(roster.devices()).toEqual([]);
-    if (remote) remote.verified = true;
+    remote?.prove();
     expect(roster.devices().map((device) => device.id)).toEqual(['peer-0001']);
   });
 
   it('keeps a proven device missing from the relay list as gone, drops an unproven one', () => {
-    const roster = new Roster('self-0001', 8, () => {});
+    const roster = rosterOf(8);
     roster.members(['peer-0001', 'peer-0002']);
     for (const id of ['peer-0001', 'peer-0002']) {
-      const remote = roster.admit(id);
-      if (remote) remote.present = true;
+      roster.admit(id)?.listed();
     }
     expect(roster.hasUnproven()).toBe(true);
-    const proven = roster.get('peer-0002');
-    if (proven) proven.verified = true;
+    roster.get('peer-0002')?.prove();
     roster.members(['peer-0001']);
     expect(roster.get('peer-0002')?.present).toBe(false);
     roster.members(['peer-0002']);
@@ -41,7 +62,7 @@ describe('the roster', () => {
 
   it('lets the least recently seen unproven device give way at the cap, never a proven one', () => {
     const evicted: string[] = [];
-    const roster = new Roster('self-0001', 2, (remote) => evicted.push(remote.id));
+    const roster = rosterOf(2, evicted);
     const old = roster.admit('ghost-0001');
     const newer = roster.admit('ghost-0002');
     if (old) old.lastSeen = 1;
@@ -55,14 +76,14 @@ describe('the roster', () => {
 
   it('holds every other device a relay room admits', () => {
     expect(MAX_PEERS).toBe(DEFAULT_MAX_DEVICES_PER_ROOM - 1);
-    const roster = new Roster('self-0001', MAX_PEERS, () => {});
+    const roster = rosterOf(MAX_PEERS);
     for (let i = 0; i < MAX_PEERS; i++) prove(roster.admit(`peer-${i}-000`));
     expect(roster.devices()).toHaveLength(MAX_PEERS);
   });
 
   it('lets a device that left give way to a newcomer at the cap, least recently seen first', () => {
     const evicted: string[] = [];
-    const roster = new Roster('self-0001', 3, (remote) => evicted.push(remote.id));
+    const roster = rosterOf(3, evicted);
     const [a, b, c] = ['peer-aaaa', 'peer-bbbb', 'peer-cccc'].map((id) => prove(roster.admit(id)));
     if (!a || !b || !c) throw new Error('not admitted');
     [a.lastSeen, b.lastSeen, c.lastSeen] = [1, 2, 3];
@@ -76,7 +97,7 @@ describe('the roster', () => {
 
   it('forgets a device gone for a while, and lets an unproven one go as soon as it leaves', () => {
     const evicted: string[] = [];
-    const roster = new Roster('self-0001', 8, (remote) => evicted.push(remote.id));
+    const roster = rosterOf(8, evicted);
     const left = prove(roster.admit('peer-left'));
     const here = prove(roster.admit('peer-here'));
     left.lastSeen = 1_000;
@@ -94,15 +115,14 @@ describe('the roster', () => {
   });
 
   it('never lets endless made-up joins crowd out real devices', () => {
-    const roster = new Roster('self-0001', MAX_PEERS, () => {});
+    const roster = rosterOf(MAX_PEERS);
     const real = Array.from({ length: MAX_PEERS }, (_, i) => `real-${i}-0000`);
     for (let round = 0; round < 50; round++) {
       // The relay invents a join between every real one, and never drops them.
       for (const [i, id] of real.entries()) {
         const ghost = `ghost-${round}-${i}`;
         roster.list(ghost);
-        const made = roster.admit(ghost);
-        if (made) made.present = true;
+        roster.admit(ghost)?.listed();
         if (round === 0) prove(roster.admit(id));
       }
     }

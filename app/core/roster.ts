@@ -2,25 +2,8 @@
 // devices proved themselves with something sealed. The mesh keeps a link to each.
 
 import { DEFAULT_MAX_DEVICES_PER_ROOM } from '../../relay/contract';
-import type { DirectPath } from './link-path';
-import type { PeerLink } from './peer';
-import type { DeviceView, LinkPath, PeerState } from './session-types';
-
-export interface Remote {
-  id: string;
-  name: string;
-  lastSeen: number;
-  /** Listed by the transport right now. */
-  present: boolean;
-  /** Something sealed from it opened: the relay alone cannot make a device appear. */
-  verified: boolean;
-  peer?: PeerLink;
-  route: DirectPath;
-  fallback: boolean;
-  fallbackTimer?: ReturnType<typeof setTimeout>;
-  retryTimer?: ReturnType<typeof setTimeout>;
-  retries: number;
-}
+import type { DeviceLink } from './device-link';
+import type { DeviceView } from './session-types';
 
 /** Devices the relay lists that are remembered at most; made-up joins can be endless. */
 const MAX_LISTED = 64;
@@ -30,41 +13,32 @@ export const MAX_PEERS = DEFAULT_MAX_DEVICES_PER_ROOM - 1;
 export const FORGET_GONE_MS = 30 * 60_000;
 
 export class Roster {
-  private readonly remotes = new Map<string, Remote>();
+  private readonly remotes = new Map<string, DeviceLink>();
   /** Who the relay says is here, proven or not. */
   private readonly listed = new Set<string>();
 
-  /** `evict` lets go of a remote pushed out to make room (its link and timers). */
+  /** `create` makes the link to a device let in; a link pushed out or forgotten is closed. */
   constructor(
     private readonly selfId: string,
     private readonly cap: number,
-    private readonly evict: (remote: Remote) => void,
+    private readonly create: (id: string) => DeviceLink,
   ) {}
 
-  get(id: string): Remote | undefined {
+  get(id: string): DeviceLink | undefined {
     return this.remotes.get(id);
   }
 
-  all(): Remote[] {
+  all(): DeviceLink[] {
     return [...this.remotes.values()];
   }
 
-  /** The remote for `id`, added if there is room; never this device itself. */
-  admit(id: string): Remote | undefined {
+  /** The link to `id`, made if there is room; never to this device itself. */
+  admit(id: string): DeviceLink | undefined {
     if (id === this.selfId) return undefined;
     const known = this.remotes.get(id);
     if (known) return known;
     if (!this.makeRoom()) return undefined;
-    const remote: Remote = {
-      id,
-      name: 'Unnamed device',
-      lastSeen: Date.now(),
-      present: false,
-      verified: false,
-      route: 'nat',
-      fallback: false,
-      retries: 0,
-    };
+    const remote = this.create(id);
     this.remotes.set(id, remote);
     return remote;
   }
@@ -86,7 +60,7 @@ export class Roster {
   }
 
   /** The device left the relay; one that never proved itself is let go at once. */
-  leave(id: string): Remote | undefined {
+  leave(id: string): DeviceLink | undefined {
     this.listed.delete(id);
     const remote = this.remotes.get(id);
     if (remote) this.gone(remote);
@@ -109,34 +83,30 @@ export class Roster {
   devices(): DeviceView[] {
     return this.all()
       .filter((remote) => remote.verified)
-      .map((remote) => ({
-        id: remote.id,
-        name: remote.name,
-        state: stateOf(remote),
-        path: pathOf(remote),
-        lastSeen: remote.lastSeen,
-      }));
+      .map((remote) => remote.view());
   }
 
   /** Devices a message can reach now. */
   reachable(): string[] {
     return this.all()
-      .filter(isReachable)
+      .filter((remote) => remote.reachable)
       .map((remote) => remote.id);
   }
 
+  /** Closes every link. */
   clear(): void {
+    for (const remote of this.all()) remote.close();
     this.remotes.clear();
     this.listed.clear();
   }
 
-  private gone(remote: Remote): void {
-    remote.present = false;
-    if (!remote.verified && !remote.peer?.isOpen) this.remove(remote);
+  private gone(remote: DeviceLink): void {
+    remote.unlisted();
+    if (!remote.verified && remote.state !== 'direct') this.remove(remote);
   }
 
-  private remove(remote: Remote): void {
-    this.evict(remote);
+  private remove(remote: DeviceLink): void {
+    remote.close();
     this.remotes.delete(remote.id);
   }
 
@@ -161,27 +131,11 @@ export class Roster {
   }
 }
 
-function leastRecentlySeen(remotes: Remote[]): Remote {
+function leastRecentlySeen(remotes: DeviceLink[]): DeviceLink {
   return remotes.reduce((a, b) => (b.lastSeen < a.lastSeen ? b : a));
 }
 
 /** Neither listed by the relay nor linked directly: the device has left. */
-function isGone(remote: Remote): boolean {
-  return !remote.present && !remote.peer?.isOpen;
-}
-
-export function isReachable(remote: Remote): boolean {
-  return Boolean(remote.peer?.isOpen) || (remote.fallback && remote.present);
-}
-
-function stateOf(remote: Remote): PeerState {
-  if (remote.peer?.isOpen) return remote.route === 'turn' ? 'turn' : 'direct';
-  if (remote.fallback && remote.present) return 'relay';
-  return remote.present ? 'connecting' : 'lost';
-}
-
-/** The way clips go to the device now, if they can. */
-function pathOf(remote: Remote): LinkPath | undefined {
-  if (remote.peer?.isOpen) return remote.route;
-  return remote.fallback && remote.present ? 'relay' : undefined;
+function isGone(remote: DeviceLink): boolean {
+  return !remote.present && remote.state !== 'direct';
 }

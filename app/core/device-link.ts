@@ -1,0 +1,358 @@
+// One remote device as this device knows it, and the one link to it: a state machine that
+// owns the device's WebRTC connection and every timer about it. The mesh tells it what the
+// relay and the device said; what a person sees is read from its state alone.
+
+import type { DirectPath } from './link-path';
+import type { ConnectionState, PeerLink } from './peer';
+import type { Candidate, SessionDescription } from './protocol';
+import type { DeviceView, PeerState } from './session-types';
+
+/**
+ * - idle: known, no connection yet (waiting its turn to offer, or after one was let go);
+ * - signaling: a connection negotiating, no path for clips yet;
+ * - direct: its data channel is open;
+ * - relayed: no direct path, so clips go sealed through the relay while one is tried;
+ * - lost: the relay no longer lists it and no direct link is open.
+ */
+export type LinkState = 'idle' | 'signaling' | 'direct' | 'relayed' | 'lost';
+
+/** Every move a link may make; anything else is a bug in the link, and throws. */
+const MOVES: Record<LinkState, readonly LinkState[]> = {
+  idle: ['signaling', 'relayed', 'lost'],
+  signaling: ['idle', 'direct', 'relayed', 'lost'],
+  direct: ['signaling', 'relayed', 'lost'],
+  relayed: ['direct', 'lost'],
+  lost: ['idle', 'signaling', 'direct'],
+};
+
+/** What a connection reports to the link that made it. */
+export interface ConnectionEvents {
+  onState(state: ConnectionState): void;
+  onPath(path: DirectPath): void;
+  onMessage(data: string | ArrayBuffer): void;
+  /** False once the link has let this connection go: it sends no more offers. */
+  isCurrent(): boolean;
+}
+
+export interface DeviceLinkOptions {
+  id: string;
+  /** This device offers first (its id is the smaller one); the other waits its turn. */
+  initiator: boolean;
+  /** With no direct path this long, a proven device is reached through the relay. */
+  fallbackAfterMs: number;
+  /** How long the device that does not offer first waits for the other's offer. */
+  responderWaitMs: number;
+  /** Makes a WebRTC connection to the device, reporting to `events`. */
+  connect(events: ConnectionEvents): PeerLink;
+  /** A frame came over the current connection. */
+  onFrame(data: string | ArrayBuffer): void;
+  /** The device can be reached now, directly or through the relay: time to sync. */
+  onReachable(direct: boolean): void;
+  /** Something a person sees changed. */
+  onChange(): void;
+}
+
+/** A closed link is made again after 0.5 s, doubling to 30 s, so two devices do not race. */
+const RECONNECT_BASE_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+export class DeviceLink {
+  name = 'Unnamed device';
+  lastSeen = Date.now();
+  private linkState: LinkState = 'idle';
+  private listedNow = false;
+  private proven = false;
+  private connection: PeerLink | undefined;
+  private route: DirectPath = 'nat';
+  private retries = 0;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: DeviceLinkOptions) {}
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get state(): LinkState {
+    return this.linkState;
+  }
+
+  /** Listed by the relay right now. */
+  get present(): boolean {
+    return this.listedNow;
+  }
+
+  /** Something sealed from it opened: the relay alone cannot make a device appear. */
+  get verified(): boolean {
+    return this.proven;
+  }
+
+  get reachable(): boolean {
+    return this.linkState === 'direct' || this.linkState === 'relayed';
+  }
+
+  /** The open connection, when clips go directly. */
+  get direct(): PeerLink | undefined {
+    return this.linkState === 'direct' ? this.connection : undefined;
+  }
+
+  /** The connection being made or in use, if any. */
+  get current(): PeerLink | undefined {
+    return this.connection;
+  }
+
+  view(): DeviceView {
+    return {
+      id: this.id,
+      name: this.name,
+      state: peerState(this.linkState, this.route),
+      path: this.direct ? this.route : this.linkState === 'relayed' ? 'relay' : undefined,
+      lastSeen: this.lastSeen,
+    };
+  }
+
+  /** Heard from it, by any path. */
+  seen(): void {
+    this.lastSeen = Date.now();
+  }
+
+  /** A signal from it opened and checked. */
+  prove(): void {
+    if (this.proven) return;
+    this.proven = true;
+    if (this.linkState !== 'direct' && this.linkState !== 'relayed') this.armFallback();
+    this.options.onChange();
+  }
+
+  /** The relay lists it. */
+  listed(): void {
+    const arrived = !this.listedNow;
+    this.listedNow = true;
+    if (this.linkState === 'lost') this.move(this.connection ? 'signaling' : 'idle');
+    if (!this.connection && !this.connectTimer) this.connectLater(0);
+    // The fallback wait may have ended before the relay listed it: it counts from now.
+    else if (arrived && this.waiting()) this.armFallback();
+  }
+
+  /** The relay no longer lists it; a live data channel outlives the relay's view. */
+  unlisted(): void {
+    this.listedNow = false;
+    if (this.linkState !== 'direct') this.move('lost');
+  }
+
+  /**
+   * It joined the relay again (a new run of it, a reload): an unopened connection is let go,
+   * since an offer made while it was away was lost, and a fresh one starts at once.
+   */
+  rejoined(): void {
+    if (this.connection && this.linkState !== 'direct') {
+      this.dropConnection();
+      this.stopTimer('connect');
+      if (this.linkState === 'signaling') this.move('idle');
+    }
+    this.listed();
+  }
+
+  /** A sealed signal came from it: a connection starts if none is under way. */
+  heard(): void {
+    this.seen();
+    if (!this.connection && !this.connectTimer && !this.closed) this.connectLater(0);
+  }
+
+  async description(description: SessionDescription): Promise<void> {
+    if (this.closed) return;
+    if (!this.connection && description.type === 'offer') this.connect();
+    const connection = this.connection;
+    if (!connection) return;
+    try {
+      await connection.handleDescription(description);
+    } catch (error) {
+      if (description.type !== 'offer') throw error;
+      await this.replaceConnection(description);
+    }
+  }
+
+  async candidate(candidate: Candidate): Promise<void> {
+    await this.connection?.handleCandidate(candidate);
+  }
+
+  /** Lets go of everything: the link is not used again. */
+  close(): void {
+    this.closed = true;
+    this.stopTimer('connect');
+    this.stopTimer('fallback');
+    this.dropConnection();
+  }
+
+  /**
+   * The device with the smaller id offers first; the other waits a moment for that offer.
+   * Two offers at once are settled by perfect negotiation, but avoiding them saves a
+   * rollback, after which Chromium may never send the candidates of the rolled-back offer.
+   */
+  private connectLater(delay: number): void {
+    const wait = this.options.initiator ? delay : delay + this.options.responderWaitMs;
+    this.stopTimer('connect');
+    if (wait === 0) {
+      this.connect();
+      return;
+    }
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined;
+      if (!this.connection && !this.closed) this.connect();
+    }, wait);
+    this.armFallback();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.dropConnection();
+    this.stopTimer('connect');
+    this.connection = this.makeConnection();
+    if (this.linkState === 'idle') this.move('signaling');
+    if (this.linkState !== 'relayed') this.armFallback();
+  }
+
+  private makeConnection(): PeerLink {
+    const connection: PeerLink = this.options.connect({
+      onState: (state) => {
+        if (this.connection === connection) this.onConnectionState(connection, state);
+      },
+      onPath: (path) => {
+        if (this.connection !== connection) return;
+        this.route = path;
+        this.options.onChange();
+      },
+      onMessage: (data) => {
+        this.seen();
+        this.options.onFrame(data);
+      },
+      isCurrent: () => this.connection === connection,
+    });
+    return connection;
+  }
+
+  /**
+   * An offer the current connection cannot take may come from the device's new connection
+   * (it reloaded): a fresh one answers it. The old one goes only once the fresh one has taken
+   * the offer, so an offer that is simply bad never cuts a working link.
+   */
+  private async replaceConnection(offer: SessionDescription): Promise<void> {
+    const fresh = this.makeConnection();
+    try {
+      await fresh.handleDescription(offer);
+    } catch (error) {
+      fresh.close();
+      throw error;
+    }
+    if (this.closed) {
+      fresh.close();
+      return;
+    }
+    this.stopTimer('connect');
+    this.dropConnection();
+    this.connection = fresh;
+    if (this.linkState === 'direct') this.move(this.listedNow ? 'signaling' : 'lost');
+    else if (this.linkState === 'idle') this.move('signaling');
+    if (this.linkState !== 'relayed') this.armFallback();
+  }
+
+  private onConnectionState(connection: PeerLink, state: ConnectionState): void {
+    if (state === 'open') this.opened(connection);
+    else if (state === 'failed') this.withoutDirectPath();
+    else if (state === 'closed') this.reconnectLater();
+    this.options.onChange();
+  }
+
+  private opened(connection: PeerLink): void {
+    this.proven = true;
+    this.retries = 0;
+    this.seen();
+    this.stopTimer('fallback');
+    this.move('direct');
+    void connection.route().then((route) => {
+      this.route = route;
+      this.options.onChange();
+    });
+    this.options.onReachable(true);
+  }
+
+  /** The connection failed or closed: the relay carries clips if it can, else the device is lost. */
+  private withoutDirectPath(): void {
+    if (this.listedNow && this.proven) {
+      if (this.linkState === 'relayed') return;
+      this.move('relayed');
+      this.options.onReachable(false);
+    } else if (this.listedNow) {
+      if (this.linkState === 'direct') this.move('signaling');
+    } else if (this.linkState !== 'lost') {
+      this.move('lost');
+    }
+  }
+
+  /** A closed connection is made again after a backoff; meanwhile the relay carries clips. */
+  private reconnectLater(): void {
+    this.dropConnection();
+    if (this.linkState === 'signaling' && !this.proven) this.move('idle');
+    this.withoutDirectPath();
+    const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.retries);
+    this.retries += 1;
+    this.connectLater(Math.max(1, backoff * (0.5 + Math.random() / 2)));
+  }
+
+  /** With no direct path by then, a listed and proven device is reached through the relay. */
+  private armFallback(): void {
+    this.stopTimer('fallback');
+    this.fallbackTimer = setTimeout(() => {
+      this.fallbackTimer = undefined;
+      if (!this.waiting() || !this.listedNow || !this.proven) return;
+      this.move('relayed');
+      this.options.onReachable(false);
+      this.options.onChange();
+    }, this.options.fallbackAfterMs);
+  }
+
+  /** Neither direct nor relayed, and not lost: clips wait for a path. */
+  private waiting(): boolean {
+    return this.linkState === 'idle' || this.linkState === 'signaling';
+  }
+
+  private move(next: LinkState): void {
+    if (next === this.linkState) return;
+    if (!MOVES[this.linkState].includes(next)) {
+      throw new Error(`A link cannot go from ${this.linkState} to ${next}.`);
+    }
+    this.linkState = next;
+  }
+
+  /** Detaches first, so the old connection's 'closed' is not taken for a new failure. */
+  private dropConnection(): void {
+    const old = this.connection;
+    this.connection = undefined;
+    old?.close();
+  }
+
+  private stopTimer(which: 'connect' | 'fallback'): void {
+    if (which === 'connect') {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    } else {
+      clearTimeout(this.fallbackTimer);
+      this.fallbackTimer = undefined;
+    }
+  }
+}
+
+function peerState(state: LinkState, route: DirectPath): PeerState {
+  switch (state) {
+    case 'direct':
+      return route === 'turn' ? 'turn' : 'direct';
+    case 'relayed':
+      return 'relay';
+    case 'lost':
+      return 'lost';
+    default:
+      return 'connecting';
+  }
+}
