@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../../relay/server';
 import { startRedis, type TestRedis } from '../../../scripts/redis-process.mjs';
-import { createRelayTransport, type SetTimer } from './sse';
+import type { SetTimer } from './relay-stream';
+import { createRelayTransport } from './sse';
 import type { TransportEvent } from './types';
 
 const ROOM = 'failover-test-room-0123456789';

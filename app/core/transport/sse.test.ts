@@ -4,14 +4,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { createRelay, type RelayOptions } from '../../../relay/server';
 import {
   backoffDelay,
-  createRelayTransport,
   DORMANT_AFTER_MS,
   DORMANT_RETRY_MS,
   MAX_EVENT_CHARS,
-  RELAY_MAX_PAYLOAD,
-  type RelayTransportOptions,
   type SetTimer,
-} from './sse';
+} from './relay-stream';
+import { createRelayTransport, RELAY_MAX_PAYLOAD, type RelayTransportOptions } from './sse';
 import { PublishError, type TransportEvent } from './types';
 
 const ROOM = 'sse-test-room-0123456789';
