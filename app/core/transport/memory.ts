@@ -42,59 +42,69 @@ interface Connection {
   alive: boolean;
 }
 
-export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
-  const maxDevices = options.maxDevices ?? Number.POSITIVE_INFINITY;
-  const maxPayload = options.maxPayload ?? RELAY_MAX_PAYLOAD;
-  const rooms = new Map<string, Map<string, Connection>>();
-  const taps = new Set<HubTap>();
-  // Cut-off connections, kept so reconnect() can bring them back.
-  const offline = new Set<Connection>();
-  const queue: { to: Connection; event: TransportEvent }[] = [];
-  let draining = false;
+/** Events handed to connections in order, asynchronously, as a relay would. */
+class DeliveryQueue {
+  private readonly items: { to: Connection; event: TransportEvent }[] = [];
+  private draining = false;
 
-  function deliver(to: Connection, event: TransportEvent): void {
-    queue.push({ to, event });
-    if (draining) return;
-    draining = true;
+  push(to: Connection, event: TransportEvent): void {
+    this.items.push({ to, event });
+    if (this.draining) return;
+    this.draining = true;
     // A microtask, not a timer, so tests using fake timers still see deliveries.
-    queueMicrotask(drain);
+    queueMicrotask(this.drain);
   }
 
-  function drain(): void {
+  async settled(): Promise<void> {
+    while (this.items.length > 0 || this.draining) await Promise.resolve();
+  }
+
+  private readonly drain = (): void => {
     try {
-      for (let item = queue.shift(); item; item = queue.shift()) {
+      for (let item = this.items.shift(); item; item = this.items.shift()) {
         if (item.to.alive) item.to.handler(item.event);
       }
     } finally {
       // A handler that throws must not stall the hub: the rest goes out on the next turn.
-      draining = queue.length > 0;
-      if (draining) queueMicrotask(drain);
+      this.draining = this.items.length > 0;
+      if (this.draining) queueMicrotask(this.drain);
     }
-  }
+  };
+}
 
-  function roomOf(conn: Connection): Map<string, Connection> {
+/** Who is in which room, with the relay's rules for coming in and leaving. */
+class HubRooms {
+  private readonly rooms = new Map<string, Map<string, Connection>>();
+
+  constructor(
+    private readonly queue: DeliveryQueue,
+    private readonly maxDevices: number,
+  ) {}
+
+  roomOf(conn: Connection): Map<string, Connection> {
     const { roomId } = conn.opts;
-    let room = rooms.get(roomId);
+    let room = this.rooms.get(roomId);
     if (!room) {
       room = new Map();
-      rooms.set(roomId, room);
+      this.rooms.set(roomId, room);
     }
     return room;
   }
 
-  function others(room: Map<string, Connection>, conn: Connection): Connection[] {
-    return [...room.values()].filter((c) => c !== conn);
+  others(conn: Connection): Connection[] {
+    return [...this.roomOf(conn).values()].filter((c) => c !== conn);
   }
 
-  function enter(conn: Connection): void {
-    const room = roomOf(conn);
+  enter(conn: Connection): void {
+    const room = this.roomOf(conn);
     const { deviceId, deviceKey } = conn.opts;
     const existing = room.get(deviceId);
+    const deliver = (to: Connection, event: TransportEvent) => this.queue.push(to, event);
     if (existing && existing.opts.deviceKey !== deviceKey) {
       deliver(conn, { type: 'status', status: 'refused', detail: 'device id taken' });
       return;
     }
-    if (!existing && room.size >= maxDevices) {
+    if (!existing && room.size >= this.maxDevices) {
       deliver(conn, { type: 'status', status: 'full', detail: 'room is full' });
       return;
     }
@@ -104,105 +114,129 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     }
     room.set(deviceId, conn);
     deliver(conn, { type: 'status', status: 'open' });
-    const present = others(room, conn);
+    const present = this.others(conn);
     deliver(conn, { type: 'members', devices: present.map((c) => c.opts.deviceId) });
     if (!existing) for (const c of present) deliver(c, { type: 'join', device: deviceId });
   }
 
-  function isMember(conn: Connection): boolean {
-    return roomOf(conn).get(conn.opts.deviceId) === conn;
+  isMember(conn: Connection): boolean {
+    return this.roomOf(conn).get(conn.opts.deviceId) === conn;
   }
 
-  function leave(conn: Connection): void {
-    if (!isMember(conn)) return;
-    const room = roomOf(conn);
+  leave(conn: Connection): void {
+    if (!this.isMember(conn)) return;
+    const room = this.roomOf(conn);
     room.delete(conn.opts.deviceId);
-    for (const c of room.values()) deliver(c, { type: 'leave', device: conn.opts.deviceId });
-  }
-
-  function applyTaps(message: HubMessage): string | null {
-    let payload = message.payload;
-    for (const tap of taps) {
-      const result = tap({ ...message, payload });
-      if (result === null) return null;
-      if (result !== undefined) payload = result;
+    for (const c of room.values()) {
+      this.queue.push(c, { type: 'leave', device: conn.opts.deviceId });
     }
-    return payload;
   }
 
-  function send(conn: Connection | undefined, payload: string, to?: string): void {
-    if (!conn?.alive || !isMember(conn)) throw new PublishError('not connected to the hub', 0);
-    if (payload.length > maxPayload) throw new PublishError('payload too large', 413);
-    const room = roomOf(conn);
-    const target = to === undefined ? undefined : room.get(to);
-    if (to !== undefined && !target) throw new PublishError('no such device in the room', 404);
-    const delivered = applyTaps({
-      roomId: conn.opts.roomId,
-      from: conn.opts.deviceId,
-      to,
-      payload,
-    });
-    if (delivered === null) return;
-    const event: TransportEvent = { type: 'message', from: conn.opts.deviceId, payload: delivered };
-    for (const c of target ? [target] : others(room, conn)) deliver(c, event);
-  }
-
-  function connectionsOf(deviceId: string): Connection[] {
-    return [...rooms.values()].flatMap((room) => {
+  connectionsOf(deviceId: string): Connection[] {
+    return [...this.rooms.values()].flatMap((room) => {
       const conn = room.get(deviceId);
       return conn ? [conn] : [];
     });
   }
+}
 
-  function addTap(fn: HubTap): () => void {
-    taps.add(fn);
-    return () => {
-      taps.delete(fn);
+function applyTaps(taps: Iterable<HubTap>, message: HubMessage): string | null {
+  let payload = message.payload;
+  for (const tap of taps) {
+    const result = tap({ ...message, payload });
+    if (result === null) return null;
+    if (result !== undefined) payload = result;
+  }
+  return payload;
+}
+
+export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
+  return new Hub(options);
+}
+
+class Hub implements MemoryHub {
+  private readonly maxPayload: number;
+  private readonly queue = new DeliveryQueue();
+  private readonly rooms: HubRooms;
+  private readonly taps = new Set<HubTap>();
+  /** Cut-off connections, kept so reconnect() can bring them back. */
+  private readonly offline = new Set<Connection>();
+
+  constructor(options: MemoryHubOptions) {
+    this.maxPayload = options.maxPayload ?? RELAY_MAX_PAYLOAD;
+    this.rooms = new HubRooms(this.queue, options.maxDevices ?? Number.POSITIVE_INFINITY);
+  }
+
+  connect(opts: TransportOptions): Transport {
+    let current: Connection | undefined;
+    return {
+      maxPayload: this.maxPayload,
+      subscribe: (handler) => {
+        const conn: Connection = { opts, handler, alive: true };
+        current = conn;
+        this.rooms.enter(conn);
+        return () => this.unsubscribe(conn);
+      },
+      publish: async (payload, to) => {
+        this.send(current, payload, to);
+      },
     };
   }
 
-  return {
-    connect(opts) {
-      let current: Connection | undefined;
-      return {
-        maxPayload,
-        subscribe(handler) {
-          const conn: Connection = { opts, handler, alive: true };
-          current = conn;
-          enter(conn);
-          return () => {
-            if (!conn.alive) return;
-            leave(conn);
-            offline.delete(conn);
-            conn.alive = false;
-            handler({ type: 'status', status: 'closed' });
-          };
-        },
-        async publish(payload, to) {
-          send(current, payload, to);
-        },
-      };
-    },
-    tap: addTap,
-    drop(predicate) {
-      return addTap((message) => (predicate(message) ? null : undefined));
-    },
-    disconnect(deviceId) {
-      for (const conn of connectionsOf(deviceId)) {
-        leave(conn);
-        offline.add(conn);
-        deliver(conn, { type: 'status', status: 'unreachable', detail: 'cut off by the test' });
-      }
-    },
-    reconnect(deviceId) {
-      for (const conn of [...offline]) {
-        if (conn.opts.deviceId !== deviceId) continue;
-        offline.delete(conn);
-        if (conn.alive) enter(conn);
-      }
-    },
-    async settled() {
-      while (queue.length > 0 || draining) await Promise.resolve();
-    },
-  };
+  tap(fn: HubTap): () => void {
+    this.taps.add(fn);
+    return () => {
+      this.taps.delete(fn);
+    };
+  }
+
+  drop(predicate: (message: HubMessage) => boolean): () => void {
+    return this.tap((message) => (predicate(message) ? null : undefined));
+  }
+
+  disconnect(deviceId: string): void {
+    for (const conn of this.rooms.connectionsOf(deviceId)) {
+      this.rooms.leave(conn);
+      this.offline.add(conn);
+      this.queue.push(conn, {
+        type: 'status',
+        status: 'unreachable',
+        detail: 'cut off by the test',
+      });
+    }
+  }
+
+  reconnect(deviceId: string): void {
+    for (const conn of [...this.offline]) {
+      if (conn.opts.deviceId !== deviceId) continue;
+      this.offline.delete(conn);
+      if (conn.alive) this.rooms.enter(conn);
+    }
+  }
+
+  settled(): Promise<void> {
+    return this.queue.settled();
+  }
+
+  private unsubscribe(conn: Connection): void {
+    if (!conn.alive) return;
+    this.rooms.leave(conn);
+    this.offline.delete(conn);
+    conn.alive = false;
+    conn.handler({ type: 'status', status: 'closed' });
+  }
+
+  private send(conn: Connection | undefined, payload: string, to?: string): void {
+    if (!conn?.alive || !this.rooms.isMember(conn)) {
+      throw new PublishError('not connected to the hub', 0);
+    }
+    if (payload.length > this.maxPayload) throw new PublishError('payload too large', 413);
+    const target = to === undefined ? undefined : this.rooms.roomOf(conn).get(to);
+    if (to !== undefined && !target) throw new PublishError('no such device in the room', 404);
+    const { roomId, deviceId } = conn.opts;
+    const delivered = applyTaps(this.taps, { roomId, from: deviceId, to, payload });
+    if (delivered === null) return;
+    const event: TransportEvent = { type: 'message', from: deviceId, payload: delivered };
+    for (const c of target ? [target] : this.rooms.others(conn)) this.queue.push(c, event);
+  }
 }
