@@ -25,79 +25,108 @@ function createRecent(limit: number) {
   };
 }
 
+type StatusEvent = Extract<TransportEvent, { type: 'status' }>;
+
+/** One subscription's events from every source, merged into what one transport would say. */
+class MergedEvents {
+  /** Per source: the other devices it lists as present. */
+  readonly present: Set<string>[];
+  private readonly recent = createRecent(RECENT_PAYLOADS);
+  private readonly statuses: (TransportStatus | undefined)[];
+  private primaryStatus: StatusEvent | undefined;
+  private announced = false;
+  private closing = false;
+
+  constructor(
+    sources: number,
+    private readonly handler: (event: TransportEvent) => void,
+  ) {
+    this.present = Array.from({ length: sources }, () => new Set<string>());
+    this.statuses = Array.from({ length: sources }, () => undefined);
+  }
+
+  /** False when it was closed already. */
+  close(): boolean {
+    if (this.closing) return false;
+    this.closing = true;
+    return true;
+  }
+
+  onEvent(index: number, event: TransportEvent): void {
+    if (this.closing) return;
+    const set = this.present[index] as Set<string>;
+    if (event.type === 'status') {
+      this.onStatus(index, event);
+    } else if (event.type === 'members') {
+      this.setMembers(index, event.devices);
+    } else if (event.type === 'join') {
+      if (!this.inUnion(event.device)) this.handler(event);
+      set.add(event.device);
+    } else if (event.type === 'leave') {
+      set.delete(event.device);
+      if (!this.inUnion(event.device)) this.handler(event);
+    } else if (this.recent.isNew(`${event.from}\n${event.payload}`)) {
+      // A sealed payload rejects replays, so the copy that took the other route vanishes here.
+      this.handler(event);
+    }
+  }
+
+  private inUnion(device: string): boolean {
+    return this.present.some((set) => set.has(device));
+  }
+
+  private union(): string[] {
+    return [...new Set(this.present.flatMap((set) => [...set]))];
+  }
+
+  private secondaryOpen(): boolean {
+    return this.statuses.slice(1).includes('open');
+  }
+
+  private emitStatus(): void {
+    if (!this.primaryStatus) return;
+    const { status, detail } = this.primaryStatus;
+    const hint = status !== 'open' && this.secondaryOpen() ? SECONDARY_HINT : undefined;
+    const text = [detail, hint].filter(Boolean).join('; ');
+    this.handler(text ? { type: 'status', status, detail: text } : { type: 'status', status });
+  }
+
+  /** Replaces one source's members list and reports how the union changed. */
+  private setMembers(index: number, devices: Iterable<string>): void {
+    const before = new Set(this.union());
+    this.present[index] = new Set(devices);
+    if (!this.announced) {
+      this.announced = true;
+      this.handler({ type: 'members', devices: this.union() });
+      return;
+    }
+    const after = new Set(this.union());
+    for (const device of before) if (!after.has(device)) this.handler({ type: 'leave', device });
+    for (const device of after) if (!before.has(device)) this.handler({ type: 'join', device });
+  }
+
+  private onStatus(index: number, event: StatusEvent): void {
+    const wasSecondaryOpen = this.secondaryOpen();
+    this.statuses[index] = event.status;
+    if (ENDED.has(event.status) && this.announced) this.setMembers(index, []);
+    if (index === 0) this.primaryStatus = event;
+    if (index === 0 || this.secondaryOpen() !== wasSecondaryOpen) this.emitStatus();
+  }
+}
+
 export function combineTransports(primary: Transport, ...others: Transport[]): Transport {
   const sources = [primary, ...others];
-  // Per source: the other devices it lists as present.
+  // Per source, as the latest subscription sees it: where a message to one device can go.
   let present = sources.map(() => new Set<string>());
 
-  const inUnion = (device: string) => present.some((set) => set.has(device));
-  const union = () => [...new Set(present.flatMap((set) => [...set]))];
-
   function subscribe(handler: (event: TransportEvent) => void): () => void {
-    present = sources.map(() => new Set<string>());
-    const recent = createRecent(RECENT_PAYLOADS);
-    const statuses: (TransportStatus | undefined)[] = sources.map(() => undefined);
-    let primaryStatus: Extract<TransportEvent, { type: 'status' }> | undefined;
-    let announced = false;
-    let closing = false;
-
-    const secondaryOpen = () => statuses.slice(1).includes('open');
-
-    function emitStatus(): void {
-      if (!primaryStatus) return;
-      const { status, detail } = primaryStatus;
-      const hint = status !== 'open' && secondaryOpen() ? SECONDARY_HINT : undefined;
-      const text = [detail, hint].filter(Boolean).join('; ');
-      handler(text ? { type: 'status', status, detail: text } : { type: 'status', status });
-    }
-
-    /** Replaces one source's members list and reports how the union changed. */
-    function setMembers(index: number, devices: Iterable<string>): void {
-      const before = new Set(union());
-      present[index] = new Set(devices);
-      if (!announced) {
-        announced = true;
-        handler({ type: 'members', devices: union() });
-        return;
-      }
-      const after = new Set(union());
-      for (const device of before) if (!after.has(device)) handler({ type: 'leave', device });
-      for (const device of after) if (!before.has(device)) handler({ type: 'join', device });
-    }
-
-    function onStatus(index: number, event: Extract<TransportEvent, { type: 'status' }>): void {
-      const wasSecondaryOpen = secondaryOpen();
-      statuses[index] = event.status;
-      if (ENDED.has(event.status) && announced) setMembers(index, []);
-      if (index === 0) primaryStatus = event;
-      if (index === 0 || secondaryOpen() !== wasSecondaryOpen) emitStatus();
-    }
-
-    function onEvent(index: number, event: TransportEvent): void {
-      if (closing) return;
-      const set = present[index] as Set<string>;
-      if (event.type === 'status') {
-        onStatus(index, event);
-      } else if (event.type === 'members') {
-        setMembers(index, event.devices);
-      } else if (event.type === 'join') {
-        if (!inUnion(event.device)) handler(event);
-        set.add(event.device);
-      } else if (event.type === 'leave') {
-        set.delete(event.device);
-        if (!inUnion(event.device)) handler(event);
-      } else if (recent.isNew(`${event.from}\n${event.payload}`)) {
-        // A sealed payload rejects replays, so the copy that took the other route vanishes here.
-        handler(event);
-      }
-    }
-
+    const current = new MergedEvents(sources.length, handler);
+    present = current.present;
     const stops = sources.map((source, index) =>
-      source.subscribe((event) => onEvent(index, event)),
+      source.subscribe((event) => current.onEvent(index, event)),
     );
     return () => {
-      if (closing) return;
-      closing = true;
+      if (!current.close()) return;
       for (const stop of stops) stop();
       handler({ type: 'status', status: 'closed' });
     };
