@@ -45,88 +45,114 @@ export function parseEnvelope(data: unknown): Envelope | undefined {
 
 export const channelName = (roomId: string): string => `clipmesh:${roomId}`;
 
-interface Subscription {
-  channel: BroadcastChannel;
+interface SubscriptionOptions {
+  self: string;
+  roomId: string;
+  heartbeatMs: number;
+  expireMs: number;
+  handler: (event: TransportEvent) => void;
+  drop(reason: string): void;
+}
+
+/** One subscription: the channel, the tabs heard from, and the heartbeat that keeps both true. */
+class ChannelSubscription {
   /** Other devices present, with when each was last heard from. */
-  members: Map<string, number>;
+  readonly members = new Map<string, number>();
+  private readonly channel: BroadcastChannel;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private closed = false;
+
+  constructor(private readonly opts: SubscriptionOptions) {
+    this.channel = new BroadcastChannel(channelName(opts.roomId));
+    this.channel.onmessage = (event: MessageEvent) => this.receive(parseEnvelope(event.data));
+    this.timer = setInterval(() => this.beat(), opts.heartbeatMs);
+    if (typeof addEventListener === 'function') addEventListener('pagehide', this.onPageHide);
+    // Events start after subscribe returns, as with the other transports.
+    queueMicrotask(() => {
+      if (this.closed) return;
+      opts.handler({ type: 'status', status: 'open' });
+      opts.handler({ type: 'members', devices: [] });
+      this.post({ k: 'hello', from: opts.self });
+    });
+  }
+
+  post(envelope: Envelope): void {
+    this.channel.postMessage(envelope);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onPageHide();
+    clearInterval(this.timer);
+    if (typeof removeEventListener === 'function') {
+      removeEventListener('pagehide', this.onPageHide);
+    }
+    this.channel.close();
+    this.opts.handler({ type: 'status', status: 'closed' });
+  }
+
+  private readonly onPageHide = () => this.post({ k: 'bye', from: this.opts.self });
+
+  private seen(device: string): void {
+    const known = this.members.has(device);
+    this.members.set(device, Date.now());
+    if (!known) this.opts.handler({ type: 'join', device });
+  }
+
+  private gone(device: string): void {
+    if (this.members.delete(device)) this.opts.handler({ type: 'leave', device });
+  }
+
+  private receive(envelope: Envelope | undefined): void {
+    const { self, handler } = this.opts;
+    if (!envelope) {
+      this.opts.drop('not a clipmesh message on the channel');
+      return;
+    }
+    // Another tab with this device id is this device; it is not a member.
+    if (envelope.from === self) return;
+    if (envelope.k === 'bye') {
+      this.gone(envelope.from);
+      return;
+    }
+    // Anything else proves the sender is alive, even when meant for another tab.
+    this.seen(envelope.from);
+    if (envelope.to !== undefined && envelope.to !== self) return;
+    if (envelope.k === 'hello') this.post({ k: 'here', from: self, to: envelope.from });
+    if (envelope.k === 'msg') {
+      handler({ type: 'message', from: envelope.from, payload: envelope.payload });
+    }
+  }
+
+  private beat(): void {
+    this.post({ k: 'beat', from: this.opts.self });
+    const cutoff = Date.now() - this.opts.expireMs;
+    for (const [device, at] of this.members) if (at < cutoff) this.gone(device);
+  }
 }
 
 export function createBroadcastTransport(opts: BroadcastTransportOptions): BroadcastTransport {
   const self = opts.deviceId;
-  const heartbeatMs = opts.heartbeatMs ?? 5_000;
-  const expireMs = opts.expireMs ?? 15_000;
-  let current: Subscription | undefined;
+  let current: ChannelSubscription | undefined;
   let dropped = 0;
 
-  function post(sub: Subscription, envelope: Envelope): void {
-    sub.channel.postMessage(envelope);
-  }
-
   function subscribe(handler: (event: TransportEvent) => void): () => void {
-    const sub: Subscription = {
-      channel: new BroadcastChannel(channelName(opts.roomId)),
-      members: new Map(),
-    };
-    current = sub;
-
-    function seen(device: string): void {
-      const known = sub.members.has(device);
-      sub.members.set(device, Date.now());
-      if (!known) handler({ type: 'join', device });
-    }
-
-    function gone(device: string): void {
-      if (sub.members.delete(device)) handler({ type: 'leave', device });
-    }
-
-    function receive(envelope: Envelope | undefined): void {
-      if (!envelope) {
+    const sub = new ChannelSubscription({
+      self,
+      roomId: opts.roomId,
+      heartbeatMs: opts.heartbeatMs ?? 5_000,
+      expireMs: opts.expireMs ?? 15_000,
+      handler,
+      drop(reason) {
         dropped++;
-        opts.onDrop?.('not a clipmesh message on the channel');
-        return;
-      }
-      // Another tab with this device id is this device; it is not a member.
-      if (envelope.from === self) return;
-      if (envelope.k === 'bye') {
-        gone(envelope.from);
-        return;
-      }
-      // Anything else proves the sender is alive, even when meant for another tab.
-      seen(envelope.from);
-      if (envelope.to !== undefined && envelope.to !== self) return;
-      if (envelope.k === 'hello') post(sub, { k: 'here', from: self, to: envelope.from });
-      if (envelope.k === 'msg') {
-        handler({ type: 'message', from: envelope.from, payload: envelope.payload });
-      }
-    }
-
-    function beat(): void {
-      post(sub, { k: 'beat', from: self });
-      const cutoff = Date.now() - expireMs;
-      for (const [device, at] of sub.members) if (at < cutoff) gone(device);
-    }
-
-    const onPageHide = () => post(sub, { k: 'bye', from: self });
-    sub.channel.onmessage = (event: MessageEvent) => receive(parseEnvelope(event.data));
-    const timer = setInterval(beat, heartbeatMs);
-    if (typeof addEventListener === 'function') addEventListener('pagehide', onPageHide);
-    let closed = false;
-    // Events start after subscribe returns, as with the other transports.
-    queueMicrotask(() => {
-      if (closed) return;
-      handler({ type: 'status', status: 'open' });
-      handler({ type: 'members', devices: [] });
-      post(sub, { k: 'hello', from: self });
+        opts.onDrop?.(reason);
+      },
     });
+    current = sub;
     return () => {
-      if (closed) return;
-      closed = true;
-      onPageHide();
-      clearInterval(timer);
-      if (typeof removeEventListener === 'function') removeEventListener('pagehide', onPageHide);
-      sub.channel.close();
       if (current === sub) current = undefined;
-      handler({ type: 'status', status: 'closed' });
+      sub.close();
     };
   }
 
@@ -142,8 +168,7 @@ export function createBroadcastTransport(opts: BroadcastTransportOptions): Broad
       if (to !== undefined && !current.members.has(to)) {
         throw new PublishError('no such tab in the room', 404);
       }
-      post(
-        current,
+      current.post(
         to === undefined
           ? { k: 'msg', from: self, payload }
           : { k: 'msg', from: self, to, payload },
