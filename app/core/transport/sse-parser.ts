@@ -31,121 +31,128 @@ export interface SseParser {
   end(): void;
 }
 
-export function createSseParser(
-  handlers: SseParserHandlers,
-  { maxEventChars }: SseParserOptions,
-): SseParser {
+export function createSseParser(handlers: SseParserHandlers, options: SseParserOptions): SseParser {
+  return new EventStreamParser(handlers, options.maxEventChars);
+}
+
+class EventStreamParser implements SseParser {
   // Stream mode keeps a multi-byte character split across chunks intact; the BOM is stripped.
-  const decoder = new TextDecoder('utf-8');
-  let pending = '';
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending = '';
   // A chunk ending in CR may be the first half of CRLF.
-  let skipLeadingLf = false;
-  let eventName = '';
-  let dataLines: string[] = [];
-  let dataChars = 0;
-  let lastId = '';
+  private skipLeadingLf = false;
+  private eventName = '';
+  private dataLines: string[] = [];
+  private dataChars = 0;
+  private lastId = '';
   // After an oversize event, every line is ignored until a blank one.
-  let skipping = false;
+  private skipping = false;
   // The line being skipped had text that was thrown away, so its end is not a blank line.
-  let skippedText = false;
+  private skippedText = false;
 
-  function clearEvent(): void {
-    dataLines = [];
-    dataChars = 0;
-    eventName = '';
+  constructor(
+    private readonly handlers: SseParserHandlers,
+    private readonly maxEventChars: number,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    this.processText(this.decoder.decode(chunk, { stream: true }));
   }
 
-  function dispatch(): void {
-    const data = dataLines.join('\n');
-    const hasData = dataLines.length > 0;
-    const event = eventName || 'message';
-    clearEvent();
-    if (hasData) handlers.onEvent({ event, data, id: lastId });
+  end(): void {
+    this.processText(this.decoder.decode());
+    this.pending = '';
+    this.clearEvent();
+    this.skipping = false;
+    this.skippedText = false;
   }
 
-  function oversize(): void {
-    clearEvent();
-    skipping = true;
-    skippedText = pending !== '';
-    pending = '';
-    handlers.onOversize?.();
+  private clearEvent(): void {
+    this.dataLines = [];
+    this.dataChars = 0;
+    this.eventName = '';
   }
 
-  const heldChars = () => dataChars + eventName.length + pending.length;
+  private dispatch(): void {
+    const data = this.dataLines.join('\n');
+    const hasData = this.dataLines.length > 0;
+    const event = this.eventName || 'message';
+    this.clearEvent();
+    if (hasData) this.handlers.onEvent({ event, data, id: this.lastId });
+  }
 
-  function processField(field: string, value: string): void {
+  private oversize(): void {
+    this.clearEvent();
+    this.skipping = true;
+    this.skippedText = this.pending !== '';
+    this.pending = '';
+    this.handlers.onOversize?.();
+  }
+
+  private tooLarge(): boolean {
+    return this.dataChars + this.eventName.length + this.pending.length > this.maxEventChars;
+  }
+
+  private processField(field: string, value: string): void {
     switch (field) {
       case 'event':
-        eventName = value;
-        if (heldChars() > maxEventChars) oversize();
+        this.eventName = value;
+        if (this.tooLarge()) this.oversize();
         break;
       case 'data':
-        dataLines.push(value);
-        dataChars += value.length + 1;
-        if (heldChars() > maxEventChars) oversize();
+        this.dataLines.push(value);
+        this.dataChars += value.length + 1;
+        if (this.tooLarge()) this.oversize();
         break;
       case 'id':
-        if (!value.includes('\0')) lastId = value;
+        if (!value.includes('\0')) this.lastId = value;
         break;
       case 'retry':
-        if (/^\d+$/.test(value)) handlers.onRetry?.(Number(value));
+        if (/^\d+$/.test(value)) this.handlers.onRetry?.(Number(value));
         break;
     }
   }
 
-  function processLine(line: string): void {
-    if (skipping) {
-      if (line === '' && !skippedText) skipping = false;
-      skippedText = false;
+  private processLine(line: string): void {
+    if (this.skipping) {
+      if (line === '' && !this.skippedText) this.skipping = false;
+      this.skippedText = false;
     } else if (line === '') {
-      dispatch();
+      this.dispatch();
     } else if (!line.startsWith(':')) {
       const colon = line.indexOf(':');
       const field = colon === -1 ? line : line.slice(0, colon);
       const value = colon === -1 ? '' : line.slice(colon + 1);
-      processField(field, value.startsWith(' ') ? value.slice(1) : value);
+      this.processField(field, value.startsWith(' ') ? value.slice(1) : value);
     }
   }
 
-  function processText(text: string): void {
+  private processText(text: string): void {
     // After a trailing CR, `pending` is empty, so the LF to skip is the first character.
-    const fresh = skipLeadingLf && text.startsWith('\n') ? text.slice(1) : text;
-    skipLeadingLf = false;
-    const buffer = pending + fresh;
+    const fresh = this.skipLeadingLf && text.startsWith('\n') ? text.slice(1) : text;
+    this.skipLeadingLf = false;
+    const buffer = this.pending + fresh;
     // `pending` holds no line break, so only the fresh text needs scanning.
-    const scanFrom = pending.length;
-    // The unfinished line is in `buffer` now; `heldChars` must not count it twice.
-    pending = '';
+    const scanFrom = this.pending.length;
+    // The unfinished line is in `buffer` now; `tooLarge` must not count it twice.
+    this.pending = '';
     let start = 0;
     for (let i = scanFrom; i < buffer.length; i++) {
       const ch = buffer[i];
       if (ch !== '\r' && ch !== '\n') continue;
-      processLine(buffer.slice(start, i));
+      this.processLine(buffer.slice(start, i));
       if (ch === '\r') {
-        if (i + 1 === buffer.length) skipLeadingLf = true;
+        if (i + 1 === buffer.length) this.skipLeadingLf = true;
         else if (buffer[i + 1] === '\n') i++;
       }
       start = i + 1;
     }
-    pending = buffer.slice(start);
-    if (skipping && pending !== '') {
-      skippedText = true;
-      pending = '';
-    } else if (heldChars() > maxEventChars) {
-      oversize();
+    this.pending = buffer.slice(start);
+    if (this.skipping && this.pending !== '') {
+      this.skippedText = true;
+      this.pending = '';
+    } else if (this.tooLarge()) {
+      this.oversize();
     }
   }
-
-  return {
-    push(chunk) {
-      processText(decoder.decode(chunk, { stream: true }));
-    },
-    end() {
-      processText(decoder.decode());
-      pending = '';
-      clearEvent();
-      skipping = false;
-      skippedText = false;
-    },
-  };
 }
