@@ -31,26 +31,85 @@ export function roomClipStorage(
   selfId: string,
   store: Store = appStore(),
 ): ClipStorage {
-  const indexKey = `clips/${code}/${selfId}`;
-  const recordPrefix = `clip/${code}/${selfId}/`;
-  const textPrefix = `text/${code}/${selfId}/`;
-  const clipKeys = (id: string) => [`${recordPrefix}${id}`, `${textPrefix}${id}`];
-  /** Size of each clip whose records are on disk. */
-  const stored = new Map<string, number>();
-  /** Ids the index on disk lists: what a reload finds. */
-  let listed = new Set<string>();
-  let legacy: string[] = [];
-  let queue = Promise.resolve();
+  return new DeviceClips(code, selfId, store);
+}
 
-  async function writeClip(clip: HeldClip, dels: string[] = []): Promise<void> {
-    const [record, text] = clipKeys(clip.id) as [string, string];
-    const puts: [string, unknown][] = [[record, thin(clip)]];
-    if (thin(clip) !== clip) puts.push([text, clip.text]);
-    await store.write(puts, dels);
-    stored.set(clip.id, clip.size);
+class DeviceClips implements ClipStorage {
+  private readonly indexKey: string;
+  private readonly recordPrefix: string;
+  private readonly textPrefix: string;
+  /** Size of each clip whose records are on disk. */
+  private readonly stored = new Map<string, number>();
+  /** Ids the index on disk lists: what a reload finds. */
+  private listed = new Set<string>();
+  private legacy: string[] = [];
+  private queue = Promise.resolve();
+
+  constructor(
+    private readonly code: string,
+    selfId: string,
+    private readonly store: Store,
+  ) {
+    this.indexKey = `clips/${code}/${selfId}`;
+    this.recordPrefix = `clip/${code}/${selfId}/`;
+    this.textPrefix = `text/${code}/${selfId}/`;
   }
 
-  async function saveNow({ history, outbox, deleted }: SavedClips, budget: number) {
+  async load(): Promise<SavedClips> {
+    const index = readIndex(await this.store.get<unknown>(this.indexKey));
+    if (!index) return this.adopt();
+    const ids = [...new Set([...index.history, ...index.outbox])];
+    const records = await this.store.getMany(ids.map((id) => `${this.recordPrefix}${id}`));
+    const byId = new Map<string, HeldClip>();
+    for (const record of records) {
+      const clip = readHeld(record);
+      if (clip) byId.set(clip.id, clip);
+    }
+    for (const clip of byId.values()) this.stored.set(clip.id, clip.size);
+    this.listed = new Set(byId.keys());
+    await this.noteUnlisted();
+    const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
+    return { history: pick(index.history), outbox: pick(index.outbox), deleted: index.deleted };
+  }
+
+  save(clips: SavedClips, budget: number): Promise<SaveReport> {
+    // One save at a time, so each sees what the last one left on disk.
+    const done = this.queue.then(() => this.saveNow(clips, budget));
+    // Its caller hears of a failure through `done`; the next save runs either way.
+    this.queue = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  async text(id: string): Promise<string | undefined> {
+    const text = await this.store.get<unknown>(`${this.textPrefix}${id}`);
+    return typeof text === 'string' && text.length <= MAX_CLIP_CHARS ? text : undefined;
+  }
+
+  private clipKeys(id: string): string[] {
+    return [`${this.recordPrefix}${id}`, `${this.textPrefix}${id}`];
+  }
+
+  /** Records a failed or interrupted save left unlisted are deleted by the next save. */
+  private async noteUnlisted(): Promise<void> {
+    for (const key of await this.store.keys()) {
+      const prefix = [this.recordPrefix, this.textPrefix].find((p) => key.startsWith(p));
+      const id = prefix && key.slice(prefix.length);
+      if (id && !this.stored.has(id)) this.stored.set(id, 0);
+    }
+  }
+
+  private async writeClip(clip: HeldClip, dels: string[] = []): Promise<void> {
+    const [record, text] = this.clipKeys(clip.id) as [string, string];
+    const puts: [string, unknown][] = [[record, thin(clip)]];
+    if (thin(clip) !== clip) puts.push([text, clip.text]);
+    await this.store.write(puts, dels);
+    this.stored.set(clip.id, clip.size);
+  }
+
+  private async saveNow({ history, outbox, deleted }: SavedClips, budget: number) {
     const kept = new Map<string, HeldClip>();
     // The outbox goes first: those clips are on no other device.
     for (const clip of [...outbox, ...history]) if (!kept.has(clip.id)) kept.set(clip.id, clip);
@@ -59,63 +118,61 @@ export function roomClipStorage(
       if (isQuotaError(cause)) report.full = true;
       else report.error ??= cause instanceof Error ? cause.message : String(cause);
     };
-    // Space is freed before anything is written.
-    const gone = [...stored.keys()].filter((id) => !kept.has(id));
-    if (gone.length > 0) {
-      await store.write([], gone.flatMap(clipKeys)).then(() => {
-        for (const id of gone) stored.delete(id);
+    await this.deleteGone(kept, fail);
+    await this.writeNew(kept, budget, report, fail);
+    const onDisk = (list: HeldClip[]) =>
+      list.map((clip) => clip.id).filter((id) => this.stored.has(id));
+    const index: ClipIndex = { history: onDisk(history), outbox: onDisk(outbox), deleted };
+    await this.store.write([[this.indexKey, index]], this.legacy).then(() => {
+      this.listed = new Set([...index.history, ...index.outbox]);
+      this.legacy = [];
+    }, fail);
+    for (const id of kept.keys()) if (!this.listed.has(id)) report.unsaved++;
+    report.stored = new Set(this.stored.keys());
+    return report;
+  }
+
+  /** Space is freed before anything is written. */
+  private async deleteGone(kept: Map<string, HeldClip>, fail: (cause: unknown) => void) {
+    const gone = [...this.stored.keys()].filter((id) => !kept.has(id));
+    if (gone.length === 0) return;
+    await this.store
+      .write(
+        [],
+        gone.flatMap((id) => this.clipKeys(id)),
+      )
+      .then(() => {
+        for (const id of gone) this.stored.delete(id);
       }, fail);
-    }
+  }
+
+  /** Writes the clips not on disk yet, as far as the budget allows. */
+  private async writeNew(
+    kept: Map<string, HeldClip>,
+    budget: number,
+    report: SaveReport,
+    fail: (cause: unknown) => void,
+  ): Promise<void> {
     let used = 0;
-    for (const size of stored.values()) used += size;
+    for (const size of this.stored.values()) used += size;
     for (const clip of kept.values()) {
-      if (stored.has(clip.id)) continue;
+      if (this.stored.has(clip.id)) continue;
       if (!isWhole(clip)) continue;
       if (used + clip.size > budget) {
         report.full = true;
         continue;
       }
-      await writeClip(clip).then(() => {
+      await this.writeClip(clip).then(() => {
         used += clip.size;
       }, fail);
     }
-    const onDisk = (list: HeldClip[]) => list.map((clip) => clip.id).filter((id) => stored.has(id));
-    const index: ClipIndex = { history: onDisk(history), outbox: onDisk(outbox), deleted };
-    await store.write([[indexKey, index]], legacy).then(() => {
-      listed = new Set([...index.history, ...index.outbox]);
-      legacy = [];
-    }, fail);
-    for (const id of kept.keys()) if (!listed.has(id)) report.unsaved++;
-    report.stored = new Set(stored.keys());
-    return report;
-  }
-
-  async function load(): Promise<SavedClips> {
-    const index = readIndex(await store.get<unknown>(indexKey));
-    if (!index) return adopt();
-    const ids = [...new Set([...index.history, ...index.outbox])];
-    const records = await store.getMany(ids.map((id) => `${recordPrefix}${id}`));
-    const byId = new Map<string, HeldClip>();
-    for (const record of records) {
-      const clip = readHeld(record);
-      if (clip) byId.set(clip.id, clip);
-    }
-    for (const clip of byId.values()) stored.set(clip.id, clip.size);
-    listed = new Set(byId.keys());
-    // Records a failed or interrupted save left unlisted are deleted by the next save.
-    for (const key of await store.keys()) {
-      const prefix = [recordPrefix, textPrefix].find((p) => key.startsWith(p));
-      const id = prefix && key.slice(prefix.length);
-      if (id && !stored.has(id)) stored.set(id, 0);
-    }
-    const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
-    return { history: pick(index.history), outbox: pick(index.outbox), deleted: index.deleted };
   }
 
   /** Takes over what an earlier version kept for every tab, one clip at a time. */
-  async function adopt(): Promise<SavedClips> {
+  private async adopt(): Promise<SavedClips> {
+    const { code, store } = this;
     const shared = readIndex(await store.get<unknown>(sharedIndexKey(code)));
-    legacy = [sharedIndexKey(code), ...listKeys(code)];
+    this.legacy = [sharedIndexKey(code), ...listKeys(code)];
     if (!shared) {
       const [history, outbox] = (await store.getMany(listKeys(code))).map(readClips);
       return { history: history ?? [], outbox: outbox ?? [], deleted: [] };
@@ -126,30 +183,12 @@ export function roomClipStorage(
       if (!clip) continue;
       // Moved in one step. A failure leaves it where it was, whole in memory: the next
       // save writes it, or says it could not.
-      await writeClip(clip, [sharedClipKey(code, id)]).catch(() => undefined);
-      byId.set(id, stored.has(id) ? thin(clip) : clip);
+      await this.writeClip(clip, [sharedClipKey(code, id)]).catch(() => undefined);
+      byId.set(id, this.stored.has(id) ? thin(clip) : clip);
     }
     const pick = (list: string[]) => list.flatMap((id) => byId.get(id) ?? []);
     return { history: pick(shared.history), outbox: pick(shared.outbox), deleted: [] };
   }
-
-  return {
-    load,
-    save(clips, budget) {
-      // One save at a time, so each sees what the last one left on disk.
-      const done = queue.then(() => saveNow(clips, budget));
-      // Its caller hears of a failure through `done`; the next save runs either way.
-      queue = done.then(
-        () => undefined,
-        () => undefined,
-      );
-      return done;
-    },
-    async text(id) {
-      const text = await store.get<unknown>(`${textPrefix}${id}`);
-      return typeof text === 'string' && text.length <= MAX_CLIP_CHARS ? text : undefined;
-    },
-  };
 }
 
 /** Deletes a room's clips, as every device of this browser kept them, and older versions. */
