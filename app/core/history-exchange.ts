@@ -9,7 +9,7 @@ import type { ClipInfo, PeerMessage } from './protocol';
 const HAVE_COUNT = 100;
 
 /** What this device offers: its recent ids, with the large clips among them described. */
-export function haveMessage(history: HeldClip[]): PeerMessage {
+export function haveMessage(history: readonly HeldClip[]): PeerMessage {
   const ids = recentIds(history, HAVE_COUNT);
   const offered = new Set(ids);
   const large = history

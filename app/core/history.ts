@@ -32,7 +32,7 @@ export function missingIds(mine: Clip[], theirIds: string[]): string[] {
 }
 
 /** Ids of the newest clips of a history kept newest first. */
-export function recentIds(history: Clip[], n = RECENT_IDS): string[] {
+export function recentIds(history: readonly Clip[], n = RECENT_IDS): string[] {
   return history.slice(0, Math.max(0, n)).map((clip) => clip.id);
 }
 

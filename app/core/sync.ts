@@ -2,21 +2,11 @@
 // receipts and deletes. It talks to peers only through a SyncLink (the mesh).
 
 import { encodeBase64Url } from './base64url';
-import { ClipViews } from './clip-views';
 import { HybridClock } from './clock';
 import { Delivery } from './delivery';
-import {
-  DEFAULT_BUDGET_CHARS,
-  type HeldClip,
-  held,
-  isWhole,
-  refusal,
-  thinStored,
-  withinBudget,
-} from './held-clip';
-import { mergeClips } from './history';
+import { DEFAULT_BUDGET_CHARS, held, isWhole, refusal } from './held-clip';
 import { haveMessage, readOffer } from './history-exchange';
-import { Holders } from './holders';
+import { KeptClips } from './kept-clips';
 import { fetchOffered, Offers, type OfferView } from './offers';
 import type { Clip, ClipInfo, PeerMessage } from './protocol';
 import { Saves } from './saving';
@@ -25,27 +15,22 @@ import type { SyncChange, SyncOptions } from './sync-link';
 import { Tombstones } from './tombstones';
 
 export class ClipSync {
-  private history: HeldClip[] = [];
-  private outbox: HeldClip[] = [];
-  /** Who holds each clip, from receipts and offers; only for clips in the history. */
-  private readonly holders = new Holders();
+  private readonly kept: KeptClips;
   /** Ids deleted here or on another device, so nothing brings them back. */
   private readonly tombstones = new Tombstones();
   private readonly offers = new Offers();
-  private budget: number;
   private readonly saves: Saves;
-  private readonly views = new ClipViews();
   private readonly clock = new HybridClock();
   private refusedCount = 0;
   private readonly delivery: Delivery;
 
   constructor(private readonly options: SyncOptions) {
-    this.budget = options.budget ?? DEFAULT_BUDGET_CHARS;
+    this.kept = new KeptClips(options.budget ?? DEFAULT_BUDGET_CHARS, options.cap ?? 200);
     this.saves = new Saves({
       storage: options.storage,
       current: () => ({
-        clips: { history: this.history, outbox: this.outbox, deleted: this.tombstones.list() },
-        budget: this.budget,
+        clips: this.kept.saved(this.tombstones.list()),
+        budget: this.kept.budget,
       }),
       saved: (stored, changed) => this.saved(stored, changed),
     });
@@ -67,13 +52,12 @@ export class ClipSync {
     this.tombstones.add(deleted);
     // Saved clips beyond the horizon stay shown, but do not move the clock.
     for (const clip of [...history, ...outbox]) this.clock.see(clip.stamp);
-    this.outbox = outbox;
-    this.history = this.merge([...history, ...outbox]);
+    this.kept.load(history, outbox);
     this.changed();
   }
 
   view(): ClipView[] {
-    return this.views.of(this.history, this.outbox, this.holders);
+    return this.kept.view();
   }
 
   offersView(): OfferView[] {
@@ -85,7 +69,7 @@ export class ClipSync {
   }
 
   async send(text: string): Promise<SendResult> {
-    const refused = refusal(text.length, this.budget);
+    const refused = refusal(text.length, this.kept.budget);
     if (refused) return { ok: false, error: refused };
     const { stamp, at } = this.clock.next();
     const clip = held({
@@ -96,10 +80,10 @@ export class ClipSync {
       at,
       stamp,
     });
-    this.outbox = [...this.outbox, clip];
+    this.kept.wait(clip);
     // Handed to every link first: the others wait for it, this screen does not.
     for (const deviceId of this.options.link.reachable()) void this.delivery.clip(deviceId, clip);
-    this.history = this.merge([clip]);
+    this.kept.add([clip]);
     this.changed('sent');
     // Sent only once it is on disk, so a reload cannot lose it.
     await this.save();
@@ -110,8 +94,8 @@ export class ClipSync {
   onReachable(deviceId: string): void {
     this.delivery.deleted(deviceId, this.tombstones.list());
     // The next connection offers again.
-    this.delivery.tellOnce(deviceId, haveMessage(this.history));
-    for (const clip of this.outbox) void this.delivery.clip(deviceId, clip);
+    this.delivery.tellOnce(deviceId, haveMessage(this.kept.history));
+    for (const clip of this.kept.outbox) void this.delivery.clip(deviceId, clip);
   }
 
   onMessage(from: string, message: PeerMessage): void {
@@ -140,26 +124,24 @@ export class ClipSync {
   }
 
   clear(): Promise<void> {
-    return this.remove([...this.history, ...this.outbox].map((clip) => clip.id));
+    return this.remove(this.kept.ids());
   }
 
   /** Asks a device that holds a large clip for it; null, or why it cannot, in plain words. */
   fetch(id: string): Promise<string | null> {
-    return fetchOffered(this.offers, id, this.budget, this.options.link, () => this.changed());
+    return fetchOffered(this.offers, id, this.kept.budget, this.options.link, () => this.changed());
   }
 
   /** The whole text of a clip held here, read from disk when only its start is in memory. */
   async clipText(id: string): Promise<string | undefined> {
-    const clip = [...this.history, ...this.outbox].find((known) => known.id === id);
+    const clip = this.kept.find(id);
     if (!clip) return undefined;
     return isWhole(clip) ? clip.text : this.options.storage.text(id);
   }
 
   /** The room may take this many characters here from now on; older clips go to fit. */
   setBudget(chars: number): Promise<void> {
-    this.budget = chars;
-    this.history = withinBudget(this.history, this.outbox, chars);
-    this.forgetEvictedHolders();
+    this.kept.setBudget(chars);
     this.changed();
     return this.save();
   }
@@ -183,25 +165,10 @@ export class ClipSync {
     this.options.onChange(change);
   }
 
-  private get cap(): number {
-    return this.options.cap ?? 200;
-  }
-
-  /**
-   * History and outbox merged with clips, then the oldest dropped to fit the budget. Clips
-   * waiting to be delivered from here are never cut: they would vanish unsent.
-   */
-  private merge(clips: HeldClip[]): HeldClip[] {
-    const waiting = new Set(this.outbox.map((clip) => clip.id));
-    // mergeClips returns the very clips it is given, so they are still HeldClips.
-    const merged = mergeClips(this.history, clips, this.cap, waiting) as HeldClip[];
-    return withinBudget(merged, this.outbox, this.budget);
-  }
-
   /** Large clips are offered to the person rather than pulled. */
   private onHave(from: string, ids: string[], large: ClipInfo[]): void {
-    this.hold(from, ids);
-    const mine = new Set(this.history.map((clip) => clip.id));
+    this.kept.hold(from, ids);
+    const mine = new Set(this.kept.history.map((clip) => clip.id));
     const known = (id: string) => mine.has(id) || this.tombstones.has(id);
     const { wanted, offered } = readOffer(ids, large, known);
     for (const info of offered) this.offers.add(info, from);
@@ -234,25 +201,22 @@ export class ClipSync {
 
   /** Drops clips from everything held about them. */
   private forget(ids: string[]): void {
-    const gone = new Set(ids);
-    this.history = this.history.filter((clip) => !gone.has(clip.id));
-    this.dropFromOutbox(ids);
+    this.kept.forget(ids);
     this.offers.drop(ids);
-    this.holders.drop(ids);
   }
 
   private onWant(from: string, ids: string[]): void {
     const wanted = new Set(ids);
     // Only clips we really hold are sent; unknown ids are ignored.
-    for (const clip of this.history) {
+    for (const clip of this.kept.history) {
       if (wanted.has(clip.id)) void this.delivery.clip(from, clip);
     }
   }
 
   private onClip(from: string, clip: Clip): void {
-    if (this.tombstones.has(clip.id) || this.history.some((known) => known.id === clip.id)) {
+    if (this.tombstones.has(clip.id) || this.kept.inHistory(clip.id)) {
       this.delivery.receipt(from, clip.id);
-      this.hold(from, [clip.id]);
+      this.kept.hold(from, [clip.id]);
       return;
     }
     // No receipt for a clip not kept, so its sender keeps it waiting in its outbox.
@@ -262,54 +226,32 @@ export class ClipSync {
       return;
     }
     this.offers.drop([clip.id]);
-    this.history = this.merge([held(clip)]);
+    this.kept.add([held(clip)]);
     // Older than every clip kept (its sender had not seen them), or past the budget: not kept.
-    if (!this.history.some((known) => known.id === clip.id)) return;
+    if (!this.kept.inHistory(clip.id)) return;
     this.delivery.receipt(from, clip.id);
-    this.hold(from, [clip.id]);
-    this.hold(clip.from, [clip.id]);
-    this.forgetEvictedHolders();
+    this.kept.hold(from, [clip.id]);
+    this.kept.hold(clip.from, [clip.id]);
+    this.kept.forgetEvictedHolders();
     this.changed();
     void this.save();
     if (clip.from !== this.options.selfId) this.options.onReceived?.(clip);
   }
 
   private onAck(from: string, ids: string[]): void {
-    this.hold(from, ids);
+    this.kept.hold(from, ids);
     this.delivery.received(from, ids);
     // Another tab shares this disk: the clip has not left the device yet.
-    if (!this.options.sameBrowser?.(from) && this.dropFromOutbox(ids)) {
-      // Clips no longer waiting may be cut now, so the cap holds again.
-      this.history = this.merge([]);
-      this.forgetEvictedHolders();
-      void this.save();
-    }
+    if (!this.options.sameBrowser?.(from) && this.kept.acknowledged(ids)) void this.save();
     this.changed();
   }
 
   private awaitsReceipt(deviceId: string, id: string): boolean {
     return (
       this.options.link.reachable().includes(deviceId) &&
-      !this.holders.of(id).includes(deviceId) &&
-      [this.outbox, this.history].some((clips) => clips.some((clip) => clip.id === id))
+      !this.kept.holds(deviceId, id) &&
+      this.kept.find(id) !== undefined
     );
-  }
-
-  private hold(deviceId: string, ids: string[]): void {
-    this.holders.add(deviceId, ids, this.history);
-  }
-
-  private forgetEvictedHolders(): void {
-    this.holders.keepOnly(this.history);
-  }
-
-  /** True when the outbox changed. */
-  private dropFromOutbox(ids: string[]): boolean {
-    const gone = new Set(ids);
-    const kept = this.outbox.filter((clip) => !gone.has(clip.id));
-    if (kept.length === this.outbox.length) return false;
-    this.outbox = kept;
-    return true;
   }
 
   /** Resolves once the clips as they are now, or later, are on disk. */
@@ -317,13 +259,8 @@ export class ClipSync {
     return this.saves.request();
   }
 
-  /** Large clips now on disk need not stay whole in memory. */
   private saved(stored: ReadonlySet<string>, changed: boolean): void {
-    const history = thinStored(this.history, stored);
-    const outbox = thinStored(this.outbox, stored);
-    const thinned = history !== this.history || outbox !== this.outbox;
-    this.history = history;
-    this.outbox = outbox;
+    const thinned = this.kept.thin(stored);
     if (changed || thinned) this.changed();
   }
 }
