@@ -2,6 +2,14 @@
 // (in `members`, or as a sender), the id stays bound to its key after the room is swept, so nobody
 // can claim it when the room comes back. Bounded in count, and forgotten after a long idle time.
 
+import { createHash, hash } from 'node:crypto';
+
+// Hashed on every publish; the one-shot hash (Node 20.12+) skips building a Hash object.
+export const hashKey: (key: string) => Buffer =
+  typeof hash === 'function'
+    ? (key) => hash('sha256', key, 'buffer')
+    : (key) => createHash('sha256').update(key).digest();
+
 interface Kept {
   hash: Buffer;
   /** When the binding was last kept or used; the map's order follows it. */

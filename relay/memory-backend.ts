@@ -2,8 +2,9 @@
 import type { Deliver, RoomBackend, Subscriber } from './backend';
 import type { PublishResponse } from './contract';
 import type { RelayLimits } from './limits';
+import { currentId } from './replay';
 import { RelayError } from './reply';
-import { createRooms, currentId, type Room } from './rooms';
+import { createRooms, type Room } from './rooms';
 import { formatEvent } from './sse';
 
 export function rateLimited(retryAfterMs: number): RelayError {

@@ -3,6 +3,7 @@
 // event order live in Redis. Publish budgets and room counts stay per process (README).
 import { randomBytes } from 'node:crypto';
 import type { BackendStatus, Deliver, Joined, RoomBackend, Subscriber } from './backend';
+import { hashKey } from './bindings';
 import type { RelayLimits } from './limits';
 import { Buckets, Tally } from './limits';
 import type { Logger } from './log';
@@ -11,7 +12,6 @@ import { createRedisLink, script } from './redis-link';
 import * as lua from './redis-scripts';
 import { after, frameOf, type Position, position, visibleTo } from './redis-scripts';
 import { RelayError } from './reply';
-import { hashKey } from './rooms';
 
 export const DEFAULT_PRESENCE_TTL_MS = 15_000;
 

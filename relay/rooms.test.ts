@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from './limits';
-import { createRooms, type RoomEvent } from './rooms';
+import type { RoomEvent } from './replay';
+import { createRooms } from './rooms';
 
 const KEY_A = 'aaaaaaaaaaaaaaaa';
 const KEY_B = 'bbbbbbbbbbbbbbbb';
