@@ -1,16 +1,25 @@
 // Rooms shared by several relay processes through Redis (see redis-scripts.ts for the data).
-// This process keeps only its own streams per room; presence, bindings, the replay window and
-// event order live in Redis. Publish budgets and room counts stay per process (README).
+// This process keeps only its own streams per room (redis-rooms.ts); presence, bindings, the
+// replay window and event order live in Redis. Publish budgets and room counts stay per process
+// (README).
 import { randomBytes } from 'node:crypto';
-import type { BackendStatus, Deliver, Joined, RoomBackend, Subscriber } from './backend';
+import type {
+  BackendStatus,
+  Deliver,
+  Joined,
+  JoinRequest,
+  RoomBackend,
+  Subscriber,
+} from './backend';
 import { hashKey } from './bindings';
-import type { RelayLimits } from './limits';
-import { Buckets, Tally } from './limits';
+import type { PublishRequest, PublishResponse } from './contract';
+import { Buckets, type RelayLimits } from './limits';
 import type { Logger } from './log';
 import { rateLimited, takeoverFrame } from './memory-backend';
-import { createRedisLink, script } from './redis-link';
+import { createRedisLink, type RedisLink, script, unavailable } from './redis-link';
+import { type LocalRoom, LocalRooms } from './redis-rooms';
 import * as lua from './redis-scripts';
-import { after, frameOf, type Position, position, visibleTo } from './redis-scripts';
+import { frameOf, position, visibleTo } from './redis-scripts';
 import { RelayError } from './reply';
 
 export const DEFAULT_PRESENCE_TTL_MS = 15_000;
@@ -22,16 +31,6 @@ export interface RedisBackendOptions {
   presenceTtlMs?: number;
 }
 
-interface LocalRoom<S> {
-  owner: string;
-  /** `hash`: the key's digest, proven by the join; it cannot change while the device is here. */
-  members: Map<string, { subscriber: S; after: Position; hash: string }>;
-  /** Joins still waiting on Redis; the channel stays subscribed while any are. */
-  pending: number;
-  /** The latest event id seen, for frames this process writes itself (takeover). */
-  lastId: string;
-}
-
 const SCRIPTS = {
   join: script(lua.JOIN),
   leave: script(lua.LEAVE),
@@ -41,8 +40,16 @@ const SCRIPTS = {
   heartbeat: script(lua.HEARTBEAT),
 };
 
-const unavailable = () =>
-  new RelayError(503, 'cluster_unavailable', 'relay cannot reach its shared room store');
+type JoinReply = [string, string, number, string[], [string, string[]][]];
+
+/** The frames a joining device missed, as Redis kept them, that are meant for it. */
+function missedFrames(device: string, epoch: string | undefined, missed: JoinReply[4]) {
+  return missed.flatMap(([entry, fields]) => {
+    const [, name = '', , from = '', , to = '', , data = ''] = fields;
+    if (!visibleTo(device, from, to)) return [];
+    return [{ name, frame: frameOf(`${epoch}.${entry}`, name, data) }];
+  });
+}
 
 export function createRedisBackend<S extends Subscriber>(
   limits: RelayLimits,
@@ -50,128 +57,145 @@ export function createRedisBackend<S extends Subscriber>(
   deliver: Deliver<S>,
   options: RedisBackendOptions,
 ): RoomBackend<S> {
-  const { log } = options;
-  const presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
-  const instance = randomBytes(9).toString('base64url');
-  const local = new Map<string, LocalRoom<S>>();
-  const owners = new Tally();
-  const deviceBuckets = new Buckets(limits.publishRate, limits.publishBurst);
-  const roomBuckets = new Buckets(limits.roomPublishRate, limits.roomPublishBurst);
-  /** Channels still subscribed for rooms this process no longer holds (Redis was away). */
-  const stale = new Set<string>();
-  let instances = 0;
-  let eventsIn = 0;
-  let timer: NodeJS.Timeout | undefined;
+  return new RedisBackend(limits, now, deliver, options);
+}
 
-  const link = createRedisLink({ url: options.url, log, onDown: dropAll, onUp: cleanUp });
+class RedisBackend<S extends Subscriber> implements RoomBackend<S> {
+  private readonly log: Logger;
+  private readonly presenceTtlMs: number;
+  private readonly instance = randomBytes(9).toString('base64url');
+  private readonly deviceBuckets: Buckets;
+  private readonly roomBuckets: Buckets;
+  private readonly link: RedisLink;
+  private readonly local: LocalRooms<S>;
+  private instances = 0;
+  private timer: NodeJS.Timeout | undefined;
 
-  const common = (room: string) => [
-    lua.roomChannel(room),
-    String(limits.replayEvents),
-    String(limits.replayMs),
-    String(limits.roomGraceMs),
-    String(limits.bindingTtlMs),
-    String(presenceTtlMs),
-    instance,
-  ];
-  const run = (which: keyof typeof SCRIPTS, room: string, args: string[]) => {
-    if (!link.connected) return Promise.reject(unavailable());
-    return link.run(SCRIPTS[which], lua.roomKeys(room), [...common(room), ...args]);
-  };
-
-  /** Without Redis this process cannot tell what it misses: its streams end and move on. */
-  function dropAll(): void {
-    const rooms = [...local];
-    local.clear();
-    for (const [id, room] of rooms) {
-      stale.add(lua.roomChannel(id));
-      owners.remove(room.owner);
-      for (const { subscriber } of room.members.values()) subscriber.end();
-    }
-  }
-
-  function cleanUp(): void {
-    for (const channel of stale) {
-      stale.delete(channel);
-      if (!local.has(channel.slice('clipmesh:{'.length, -1))) forget(channel);
-    }
-  }
-
-  function forget(channel: string): void {
-    link.unsubscribe(channel).catch((error: unknown) => {
-      stale.add(channel);
-      log({ level: 'warn', msg: 'redis unsubscribe failed', error: String(error) });
+  constructor(
+    private readonly limits: RelayLimits,
+    private readonly now: () => number,
+    deliver: Deliver<S>,
+    options: RedisBackendOptions,
+  ) {
+    const { log } = options;
+    this.log = log;
+    this.presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+    this.deviceBuckets = new Buckets(limits.publishRate, limits.publishBurst);
+    this.roomBuckets = new Buckets(limits.roomPublishRate, limits.roomPublishBurst);
+    this.link = createRedisLink({
+      url: options.url,
+      log,
+      onDown: () => this.local.dropAll(),
+      onUp: () => this.local.cleanUp(),
     });
+    const { link, instance } = this;
+    this.local = new LocalRooms({ link, instance, limits, log, deliver });
   }
 
-  function onMessage(roomId: string, message: string): void {
-    const room = local.get(roomId);
-    if (!room) return;
-    const parts = message.split('\n');
-    if (parts[0] === 't') {
-      const [, device = '', holder] = parts;
-      const held = room.members.get(device);
-      if (holder === instance || !held) return;
-      room.members.delete(device);
-      held.subscriber.end(takeoverFrame(room.lastId));
-      release(roomId, room);
-      return;
-    }
-    const [, id = '', name = '', from = '', to = '', data = ''] = parts;
-    const at = position(id);
-    if (parts[0] !== 'e' || !at) {
-      log({ level: 'warn', msg: 'dropped a malformed redis message', room: roomId.slice(0, 6) });
-      return;
-    }
-    eventsIn += 1;
-    room.lastId = id;
-    const frame = frameOf(id, name, data);
-    const born = performance.now();
-    for (const [device, member] of room.members) {
-      if (visibleTo(device, from, to) && after(at, member.after)) {
-        deliver(member.subscriber, name, frame, born);
-      }
+  async start(): Promise<void> {
+    await this.link.start();
+    this.timer = setInterval(() => this.link.connected && this.tend(), this.presenceTtlMs / 3);
+    this.timer.unref();
+    if (this.link.connected) this.tend();
+  }
+
+  async join({ roomId, owner, key, subscriber, lastEventId }: JoinRequest<S>): Promise<Joined> {
+    const room = await this.local.enter(roomId, owner);
+    room.pending += 1;
+    try {
+      return await this.joinRoom(roomId, room, key, subscriber, lastEventId);
+    } finally {
+      room.pending -= 1;
+      this.local.release(roomId, room);
     }
   }
 
-  /** The local room, subscribed to its channel before any script runs, so nothing slips by. */
-  async function enter(roomId: string, owner: string): Promise<LocalRoom<S>> {
-    let room = local.get(roomId);
-    if (!room) {
-      if (local.size >= limits.maxRooms) {
-        throw new RelayError(503, 'too_many_rooms', 'relay has too many rooms');
-      }
-      if (owners.get(owner) >= limits.maxRoomsPerIp) {
-        throw new RelayError(
-          429,
-          'too_many_rooms_from_ip',
-          'too many rooms made from this address',
-        );
-      }
-      if (!link.connected) throw unavailable();
-      room = { owner, members: new Map(), pending: 0, lastId: '' };
-      local.set(roomId, room);
-      owners.add(owner);
-      stale.delete(lua.roomChannel(roomId));
-      room.pending += 1;
-      try {
-        await link.subscribe(lua.roomChannel(roomId), (message) => onMessage(roomId, message));
-      } finally {
-        room.pending -= 1;
-      }
+  leave(roomId: string, subscriber: S): void {
+    const room = this.local.get(roomId);
+    if (!room || room.members.get(subscriber.device)?.subscriber !== subscriber) return;
+    room.members.delete(subscriber.device);
+    this.local.release(roomId, room);
+    // Unreachable now, the presence expires and another relay makes the device leave.
+    if (this.link.connected) {
+      this.run('leave', roomId, [subscriber.device]).catch(this.failed('leave'));
     }
-    return room;
   }
 
-  function release(roomId: string, room: LocalRoom<S>): void {
-    if (room.members.size > 0 || room.pending > 0 || local.get(roomId) !== room) return;
-    local.delete(roomId);
-    owners.remove(room.owner);
-    if (link.connected) forget(lua.roomChannel(roomId));
-    else stale.add(lua.roomChannel(roomId));
+  async verify(roomId: string, device: string, key: string): Promise<void> {
+    const hash = hashKey(key).toString('hex');
+    // A device with its stream here was admitted by its join: one round trip less.
+    const here = this.local.get(roomId)?.members.get(device)?.hash === hash;
+    const admitted = here ? 'ok' : await this.run('admit', roomId, [device, hash]);
+    if (admitted === 'unknown_room') {
+      throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
+    }
+    if (admitted !== 'ok') {
+      const reason = admitted === 'wrong_key' ? 'wrong_key' : 'not_bound';
+      throw new RelayError(403, reason, 'device is not bound to this key in this room');
+    }
   }
 
-  async function join(
+  async publish(
+    roomId: string,
+    message: PublishRequest,
+    charge: () => number,
+  ): Promise<PublishResponse> {
+    const { device, key, to = '', payload } = message;
+    await this.verify(roomId, device, key);
+    const time = this.now();
+    const wait =
+      this.deviceBuckets.take(`${roomId} ${device}`, time) ||
+      this.roomBuckets.take(roomId, time) ||
+      charge();
+    if (wait > 0) throw rateLimited(wait);
+    const data = JSON.stringify({ from: device, payload });
+    const sent = await this.run('send', roomId, [device, to, data]);
+    const [status, id = '', delivered = 0] = sent as [string, string?, number?];
+    if (status === 'unknown_room') {
+      throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
+    }
+    if (status !== 'ok') throw new RelayError(404, 'unknown_target', 'unknown target device');
+    return { id, delivered };
+  }
+
+  sweep(): void {
+    const time = this.now();
+    this.deviceBuckets.prune(time);
+    this.roomBuckets.prune(time);
+  }
+
+  status(): BackendStatus {
+    const cluster = {
+      backend: 'redis' as const,
+      connected: this.link.connected,
+      instances: this.instances,
+      eventsIn: this.local.eventsIn,
+      disconnects: this.link.disconnects,
+    };
+    return { rooms: this.local.size, keptBindings: 0, cluster };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.link.close();
+  }
+
+  private run(which: keyof typeof SCRIPTS, room: string, args: string[]): Promise<unknown> {
+    if (!this.link.connected) return Promise.reject(unavailable());
+    const { limits } = this;
+    const common = [
+      lua.roomChannel(room),
+      String(limits.replayEvents),
+      String(limits.replayMs),
+      String(limits.roomGraceMs),
+      String(limits.bindingTtlMs),
+      String(this.presenceTtlMs),
+      this.instance,
+    ];
+    return this.link.run(SCRIPTS[which], lua.roomKeys(room), [...common, ...args]);
+  }
+
+  private async joinRoom(
     roomId: string,
     room: LocalRoom<S>,
     key: string,
@@ -180,136 +204,48 @@ export function createRedisBackend<S extends Subscriber>(
   ): Promise<Joined> {
     const resume = lastEventId && position(lastEventId) ? lastEventId.split('.') : ['', ''];
     const hash = hashKey(key).toString('hex');
-    const reply = (await run('join', roomId, [
+    const reply = (await this.run('join', roomId, [
       subscriber.device,
       hash,
-      String(limits.maxDevicesPerRoom),
-      String(4 * limits.maxDevicesPerRoom),
+      String(this.limits.maxDevicesPerRoom),
+      String(4 * this.limits.maxDevicesPerRoom),
       randomBytes(6).toString('base64url'),
       resume[0] ?? '',
       resume[1] ?? '',
-    ])) as [string, string, number, string[], [string, string[]][]];
+    ])) as JoinReply;
     const [status, id = '', resumed, devices = [], missed = []] = reply;
     if (status === 'conflict') {
       throw new RelayError(409, 'device_conflict', 'device id is bound to another key');
     }
     if (status === 'full') throw new RelayError(403, 'room_full', 'room is full');
-    const epoch = id.split('.')[0];
     const replaced = room.members.get(subscriber.device);
     room.members.set(subscriber.device, { subscriber, after: position(id) ?? [0, 0], hash });
     if (!room.lastId) room.lastId = id;
     replaced?.subscriber.end(takeoverFrame(id));
-    const frames = missed.flatMap(([entry, fields]) => {
-      const [, name = '', , from = '', , to = '', , data = ''] = fields;
-      if (!visibleTo(subscriber.device, from, to)) return [];
-      return [{ name, frame: frameOf(`${epoch}.${entry}`, name, data) }];
-    });
+    const frames = missedFrames(subscriber.device, id.split('.')[0], missed);
     const tookOver = replaced !== undefined;
     return { id, devices, resumed: resumed === 1, tookOver, missed: frames };
   }
 
-  function tend(): void {
+  private tend(): void {
+    const { link, instance, presenceTtlMs } = this;
     link
       .run(SCRIPTS.heartbeat, [lua.INSTANCES_KEY], [instance, String(presenceTtlMs)])
       .then((count) => {
-        instances = Number(count);
-      }, failed('heartbeat'));
-    for (const [roomId, room] of local) {
+        this.instances = Number(count);
+      }, this.failed('heartbeat'));
+    for (const [roomId, room] of this.local.entries()) {
       if (room.members.size === 0) continue;
-      run('tend', roomId, [...room.members.keys()]).then((lost) => {
+      this.run('tend', roomId, [...room.members.keys()]).then((lost) => {
         // Redis forgot these devices (it was away too long): their streams start over.
         for (const device of lost as string[]) room.members.get(device)?.subscriber.end();
-      }, failed('tend'));
+      }, this.failed('tend'));
     }
   }
 
-  const failed = (what: string) => (error: unknown) => {
-    log({ level: 'warn', msg: `redis ${what} failed`, error: String(error) });
-  };
-
-  return {
-    async start() {
-      await link.start();
-      timer = setInterval(() => link.connected && tend(), presenceTtlMs / 3).unref();
-      if (link.connected) tend();
-    },
-
-    async join({ roomId, owner, key, subscriber, lastEventId }) {
-      const room = await enter(roomId, owner);
-      room.pending += 1;
-      try {
-        return await join(roomId, room, key, subscriber, lastEventId);
-      } finally {
-        room.pending -= 1;
-        release(roomId, room);
-      }
-    },
-
-    leave(roomId, subscriber) {
-      const room = local.get(roomId);
-      if (!room || room.members.get(subscriber.device)?.subscriber !== subscriber) return;
-      room.members.delete(subscriber.device);
-      release(roomId, room);
-      // Unreachable now, the presence expires and another relay makes the device leave.
-      if (link.connected) run('leave', roomId, [subscriber.device]).catch(failed('leave'));
-    },
-
-    async verify(roomId, device, key) {
-      const hash = hashKey(key).toString('hex');
-      // A device with its stream here was admitted by its join: one round trip less.
-      const here = local.get(roomId)?.members.get(device)?.hash === hash;
-      const admitted = here ? 'ok' : await run('admit', roomId, [device, hash]);
-      if (admitted === 'unknown_room') {
-        throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
-      }
-      if (admitted !== 'ok') {
-        const reason = admitted === 'wrong_key' ? 'wrong_key' : 'not_bound';
-        throw new RelayError(403, reason, 'device is not bound to this key in this room');
-      }
-    },
-
-    async publish(roomId, message, charge) {
-      const { device, key, to = '', payload } = message;
-      await this.verify(roomId, device, key);
-      const time = now();
-      const wait =
-        deviceBuckets.take(`${roomId} ${device}`, time) ||
-        roomBuckets.take(roomId, time) ||
-        charge();
-      if (wait > 0) throw rateLimited(wait);
-      const data = JSON.stringify({ from: device, payload });
-      const [status, id = '', delivered = 0] = (await run('send', roomId, [device, to, data])) as [
-        string,
-        string?,
-        number?,
-      ];
-      if (status === 'unknown_room') {
-        throw new RelayError(404, 'unknown_room', 'no such room; subscribe first');
-      }
-      if (status !== 'ok') throw new RelayError(404, 'unknown_target', 'unknown target device');
-      return { id, delivered };
-    },
-
-    sweep() {
-      const time = now();
-      deviceBuckets.prune(time);
-      roomBuckets.prune(time);
-    },
-
-    status(): BackendStatus {
-      const cluster = {
-        backend: 'redis' as const,
-        connected: link.connected,
-        instances,
-        eventsIn,
-        disconnects: link.disconnects,
-      };
-      return { rooms: local.size, keptBindings: 0, cluster };
-    },
-
-    async close() {
-      clearInterval(timer);
-      await link.close();
-    },
-  };
+  private failed(what: string) {
+    return (error: unknown) => {
+      this.log({ level: 'warn', msg: `redis ${what} failed`, error: String(error) });
+    };
+  }
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
 import type { Logger } from './log';
+import { RelayError } from './reply';
 
 export interface Script {
   text: string;
@@ -22,8 +23,44 @@ export interface RedisLinkOptions {
   onUp(): void;
 }
 
+/** What a request that needs Redis gets while it is away. */
+export const unavailable = (): RelayError =>
+  new RelayError(503, 'cluster_unavailable', 'relay cannot reach its shared room store');
+
 const FIRST_CONNECT_WAIT_MS = 3000;
 const retryDelay = (retries: number): number => Math.min(100 * 2 ** retries, 2000);
+
+/** Runs a script by digest, sending its text only when Redis does not know it yet. */
+async function runScript(
+  send: (args: string[]) => Promise<unknown>,
+  what: Script,
+  keys: string[],
+  args: string[],
+): Promise<unknown> {
+  const tail = [String(keys.length), ...keys, ...args];
+  try {
+    return await send(['EVALSHA', what.sha, ...tail]);
+  } catch (error) {
+    if (!String(error).includes('NOSCRIPT')) throw error;
+    return send(['EVAL', what.text, ...tail]);
+  }
+}
+
+/** Resolves once `promise` settles, either way, or after `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const wait = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    wait,
+  ]);
+  clearTimeout(timer);
+}
 
 export function createRedisLink({ url, log, onDown, onUp }: RedisLinkOptions) {
   // Without a queue, commands fail at once while Redis is away, so the relay answers 503.
@@ -54,16 +91,6 @@ export function createRedisLink({ url, log, onDown, onUp }: RedisLinkOptions) {
     });
   }
 
-  async function run(what: Script, keys: string[], args: string[]): Promise<unknown> {
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await commands.sendCommand(['EVALSHA', what.sha, ...tail]);
-    } catch (error) {
-      if (!String(error).includes('NOSCRIPT')) throw error;
-      return commands.sendCommand(['EVAL', what.text, ...tail]);
-    }
-  }
-
   return {
     get connected(): boolean {
       return up && ready();
@@ -71,7 +98,8 @@ export function createRedisLink({ url, log, onDown, onUp }: RedisLinkOptions) {
     get disconnects(): number {
       return disconnects;
     },
-    run,
+    run: (what: Script, keys: string[], args: string[]) =>
+      runScript((command) => commands.sendCommand(command), what, keys, args),
     subscribe: (channel: string, listener: (message: string, channel: string) => void) =>
       subscriber.subscribe(channel, listener),
     unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
@@ -82,18 +110,7 @@ export function createRedisLink({ url, log, onDown, onUp }: RedisLinkOptions) {
       connecting.catch((error: unknown) => {
         if (!closed) log({ level: 'error', msg: 'cannot connect to redis', error: String(error) });
       });
-      let timer: NodeJS.Timeout | undefined;
-      const wait = new Promise((resolve) => {
-        timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
-      });
-      await Promise.race([
-        connecting.then(
-          () => undefined,
-          () => undefined,
-        ),
-        wait,
-      ]);
-      clearTimeout(timer);
+      await settledWithin(connecting, FIRST_CONNECT_WAIT_MS);
       if (!ready()) log({ level: 'error', msg: 'redis is not reachable yet; retrying' });
     },
 
