@@ -42,119 +42,149 @@ function labelled(name: string, label: string, values: Map<string, number>): str
   return [...values].map(([key, value]) => `${name}{${label}="${key}"} ${value}\n`);
 }
 
-export function createMetrics(): Metrics {
-  const events = new Map<string, number>();
-  const bytes = new Map<string, number>();
-  const rejections = new Map<string, number>();
-  const drops = new Map<string, number>();
-  const buckets = FANOUT_BUCKETS.map(() => 0);
-  let fanoutCount = 0;
-  let fanoutSum = 0;
-  let publishes = 0;
-  let publishedBytes = 0;
+const P = 'clipmesh_relay_';
 
+/** What the relay counted since it started. */
+interface Counts {
+  events: Map<string, number>;
+  bytes: Map<string, number>;
+  rejections: Map<string, number>;
+  drops: Map<string, number>;
+  /** Per bound of FANOUT_BUCKETS, the fan-outs that took at most that long. */
+  buckets: number[];
+  fanoutCount: number;
+  fanoutSum: number;
+  publishes: number;
+  publishedBytes: number;
+}
+
+export function createMetrics(): Metrics {
+  const counts: Counts = {
+    events: new Map(),
+    bytes: new Map(),
+    rejections: new Map(),
+    drops: new Map(),
+    buckets: FANOUT_BUCKETS.map(() => 0),
+    fanoutCount: 0,
+    fanoutSum: 0,
+    publishes: 0,
+    publishedBytes: 0,
+  };
   return {
     sent(kind, size) {
-      increment(events, kind);
-      increment(bytes, kind, size);
+      increment(counts.events, kind);
+      increment(counts.bytes, kind, size);
     },
     published(size) {
-      publishes += 1;
-      publishedBytes += size;
+      counts.publishes += 1;
+      counts.publishedBytes += size;
     },
-    rejected: (reason) => increment(rejections, reason),
-    dropped: (reason) => increment(drops, reason),
+    rejected: (reason) => increment(counts.rejections, reason),
+    dropped: (reason) => increment(counts.drops, reason),
     fanout(seconds) {
-      fanoutCount += 1;
-      fanoutSum += seconds;
+      counts.fanoutCount += 1;
+      counts.fanoutSum += seconds;
       FANOUT_BUCKETS.forEach((bound, i) => {
-        if (seconds <= bound) buckets[i] = (buckets[i] ?? 0) + 1;
+        if (seconds <= bound) counts.buckets[i] = (counts.buckets[i] ?? 0) + 1;
       });
     },
-    rejections: (reason) => rejections.get(reason) ?? 0,
-    drops: (reason) => drops.get(reason) ?? 0,
-    render(gauges) {
-      const p = 'clipmesh_relay_';
-      const histogram = [
-        ...FANOUT_BUCKETS.map(
-          (bound, i) => `${p}fanout_seconds_bucket{le="${bound}"} ${buckets[i]}\n`,
-        ),
-        `${p}fanout_seconds_bucket{le="+Inf"} ${fanoutCount}\n`,
-        `${p}fanout_seconds_sum ${fanoutSum}\n`,
-        `${p}fanout_seconds_count ${fanoutCount}\n`,
-      ];
-      return [
-        family(`${p}rooms`, 'gauge', 'Rooms held in memory.', [`${p}rooms ${gauges.rooms}\n`]),
-        family(`${p}subscribers`, 'gauge', 'Open event streams.', [
-          `${p}subscribers ${gauges.subscribers}\n`,
-        ]),
-        family(`${p}queued_bytes`, 'gauge', 'Bytes queued for subscribers, not yet sent.', [
-          `${p}queued_bytes ${gauges.queuedBytes}\n`,
-        ]),
-        family(`${p}kept_bindings`, 'gauge', 'Device bindings kept for rooms that are gone.', [
-          `${p}kept_bindings ${gauges.keptBindings}\n`,
-        ]),
-        family(`${p}publishes_total`, 'counter', 'Publishes accepted.', [
-          `${p}publishes_total ${publishes}\n`,
-        ]),
-        family(`${p}publish_bytes_total`, 'counter', 'Bytes of accepted publish bodies.', [
-          `${p}publish_bytes_total ${publishedBytes}\n`,
-        ]),
-        family(
-          `${p}events_sent_total`,
-          'counter',
-          'SSE frames written to subscribers, by kind.',
-          labelled(`${p}events_sent_total`, 'kind', events),
-        ),
-        family(
-          `${p}bytes_sent_total`,
-          'counter',
-          'Bytes of SSE frames written to subscribers, by kind.',
-          labelled(`${p}bytes_sent_total`, 'kind', bytes),
-        ),
-        family(
-          `${p}rejections_total`,
-          'counter',
-          'Requests refused, by reason.',
-          labelled(`${p}rejections_total`, 'reason', rejections),
-        ),
-        family(
-          `${p}subscribers_dropped_total`,
-          'counter',
-          'Subscribers cut off by the relay, by reason.',
-          labelled(`${p}subscribers_dropped_total`, 'reason', drops),
-        ),
-        family(
-          `${p}fanout_seconds`,
-          'histogram',
-          'Time from a publish arriving to its frame being written to one subscriber.',
-          histogram,
-        ),
-        ...(gauges.cluster ? clusterFamilies(p, gauges.cluster) : []),
-      ].join('');
-    },
+    rejections: (reason) => counts.rejections.get(reason) ?? 0,
+    drops: (reason) => counts.drops.get(reason) ?? 0,
+    render: (gauges) => render(counts, gauges),
   };
 }
 
-function clusterFamilies(p: string, cluster: ClusterStatus): string[] {
-  const gauge = (name: string, help: string, value: number) =>
-    family(`${p}${name}`, 'gauge', help, [`${p}${name} ${value}\n`]);
-  const counter = (name: string, help: string, value: number) =>
-    family(`${p}${name}`, 'counter', help, [`${p}${name} ${value}\n`]);
+/** A family of one value without labels. */
+function single(name: string, type: string, help: string, value: number): string {
+  return family(`${P}${name}`, type, help, [`${P}${name} ${value}\n`]);
+}
+
+function byLabel(name: string, label: string, help: string, values: Map<string, number>): string {
+  return family(`${P}${name}`, 'counter', help, labelled(`${P}${name}`, label, values));
+}
+
+function fanoutHistogram(counts: Counts): string {
+  const name = `${P}fanout_seconds`;
+  const lines = [
+    ...FANOUT_BUCKETS.map((bound, i) => `${name}_bucket{le="${bound}"} ${counts.buckets[i]}\n`),
+    `${name}_bucket{le="+Inf"} ${counts.fanoutCount}\n`,
+    `${name}_sum ${counts.fanoutSum}\n`,
+    `${name}_count ${counts.fanoutCount}\n`,
+  ];
+  const help = 'Time from a publish arriving to its frame being written to one subscriber.';
+  return family(name, 'histogram', help, lines);
+}
+
+function render(counts: Counts, gauges: Gauges): string {
   return [
-    gauge(
+    single('rooms', 'gauge', 'Rooms held in memory.', gauges.rooms),
+    single('subscribers', 'gauge', 'Open event streams.', gauges.subscribers),
+    single(
+      'queued_bytes',
+      'gauge',
+      'Bytes queued for subscribers, not yet sent.',
+      gauges.queuedBytes,
+    ),
+    single(
+      'kept_bindings',
+      'gauge',
+      'Device bindings kept for rooms that are gone.',
+      gauges.keptBindings,
+    ),
+    single('publishes_total', 'counter', 'Publishes accepted.', counts.publishes),
+    single(
+      'publish_bytes_total',
+      'counter',
+      'Bytes of accepted publish bodies.',
+      counts.publishedBytes,
+    ),
+    byLabel(
+      'events_sent_total',
+      'kind',
+      'SSE frames written to subscribers, by kind.',
+      counts.events,
+    ),
+    byLabel(
+      'bytes_sent_total',
+      'kind',
+      'Bytes of SSE frames written to subscribers, by kind.',
+      counts.bytes,
+    ),
+    byLabel('rejections_total', 'reason', 'Requests refused, by reason.', counts.rejections),
+    byLabel(
+      'subscribers_dropped_total',
+      'reason',
+      'Subscribers cut off by the relay, by reason.',
+      counts.drops,
+    ),
+    fanoutHistogram(counts),
+    ...(gauges.cluster ? clusterFamilies(gauges.cluster) : []),
+  ].join('');
+}
+
+function clusterFamilies(cluster: ClusterStatus): string[] {
+  return [
+    single(
       'cluster_connected',
+      'gauge',
       'Whether this relay reaches Redis (1) or not (0).',
       Number(cluster.connected),
     ),
-    gauge(
+    single(
       'cluster_instances',
+      'gauge',
       'Relay instances with a live heartbeat in Redis.',
       cluster.instances,
     ),
-    counter('cluster_events_in_total', 'Room events received from Redis.', cluster.eventsIn),
-    counter(
+    single(
+      'cluster_events_in_total',
+      'counter',
+      'Room events received from Redis.',
+      cluster.eventsIn,
+    ),
+    single(
       'cluster_disconnects_total',
+      'counter',
       'Times the connection to Redis was lost.',
       cluster.disconnects,
     ),
