@@ -183,6 +183,22 @@ function buildDevice(router, own, index, host, { ipv4, ipv6 }) {
   }
 }
 
+/** Stops coturn and deletes every namespace, cable and launcher the lab made. */
+function removeLab(turn, namespaces, folder) {
+  turn.child.kill('SIGKILL');
+  const problems = [];
+  for (const namespace of namespaces.splice(0).reverse()) {
+    try {
+      ip('netns', 'delete', namespace);
+    } catch (error) {
+      problems.push(`${namespace}: ${error.message}`);
+    }
+  }
+  ip('link', 'delete', BRIDGE);
+  rmSync(folder, { recursive: true, force: true });
+  if (problems.length > 0) throw new Error(`the lab left namespaces: ${problems.join('; ')}`);
+}
+
 /**
  * Builds the public segment and starts coturn with `turnSecret`. Routers and devices are added
  * with `lab.router()` and `router.device()`; `lab.remove()` takes it all down.
@@ -245,20 +261,6 @@ export async function createLab({ turnSecret }) {
     stunUrl6: `stun:[${PUBLIC_ADDRESS6}]:${TURN_PORT}`,
     router,
     turnLogs: turn.logs,
-    /** Stops coturn and deletes every namespace, cable and launcher the lab made. */
-    remove() {
-      turn.child.kill('SIGKILL');
-      const problems = [];
-      for (const namespace of namespaces.splice(0).reverse()) {
-        try {
-          ip('netns', 'delete', namespace);
-        } catch (error) {
-          problems.push(`${namespace}: ${error.message}`);
-        }
-      }
-      ip('link', 'delete', BRIDGE);
-      rmSync(folder, { recursive: true, force: true });
-      if (problems.length > 0) throw new Error(`the lab left namespaces: ${problems.join('; ')}`);
-    },
+    remove: () => removeLab(turn, namespaces, folder),
   };
 }
