@@ -376,6 +376,70 @@ async function warmUp(ports) {
   subscribers.close();
 }
 
+/** What the streams of one run held and received, counted as it goes. */
+function streamTally() {
+  return {
+    /** @type {net.Socket[]} */
+    sockets: [],
+    /** @type {number[]} */
+    latencies: [],
+    held: 0,
+    dropped: 0,
+    received: 0,
+  };
+}
+
+/** One device's SSE stream; resolves once the relay answered, or the socket closed first. */
+function openStream(tally, { room, device, port }, index) {
+  const onMessage = (data) => {
+    // Only the send time leading the payload matters; no need to parse the whole JSON.
+    const start = data.indexOf('"payload":"') + 11;
+    const sentAt = Number(data.slice(start, data.indexOf('_', start)));
+    tally.received++;
+    tally.latencies.push(nowMs() - sentAt / 1000);
+  };
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: sourceAddress(index) });
+    tally.sockets.push(socket);
+    socket.setEncoding('latin1');
+    let answered = false;
+    let ok = false;
+    const sse = sseReader((event, data) => {
+      if (event === 'message') onMessage(data);
+      else if (event === 'replaced') socket.destroy();
+    });
+    socket.on(
+      'data',
+      responseReader({
+        onHead: (status) => {
+          answered = true;
+          ok = status === 200;
+          if (ok) tally.held++;
+          else errors.subscribe_failed++;
+          resolve();
+        },
+        onData: (text) => ok && sse(text),
+        onEnd: () => socket.destroy(),
+      }),
+    );
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (!answered) {
+        errors.subscribe_failed++;
+        return resolve();
+      }
+      if (!ok) return;
+      tally.held--;
+      if (!stopping) tally.dropped++;
+    });
+    const query = `device=${device.id}&key=${device.key}`;
+    socket.write(
+      `GET /v1/rooms/${room.id}/events?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        'Accept: text/event-stream\r\nConnection: keep-alive\r\n\r\n',
+    );
+  });
+}
+
 /**
  * Opens one SSE stream per device, a window of connects at a time, and tracks deliveries.
  * The devices of a room take the relays (`ports`) in turn, so with several its traffic crosses.
@@ -384,79 +448,22 @@ async function subscribeAll(ports, rooms) {
   const devices = rooms.flatMap((room) =>
     room.devices.map((device, slot) => ({ room, device, port: ports[slot % ports.length] })),
   );
-  /** @type {net.Socket[]} */
-  const sockets = [];
-  /** @type {number[]} */
-  const latencies = [];
-  let held = 0;
-  let dropped = 0;
-  let received = 0;
-
-  const onMessage = (data) => {
-    // Only the send time leading the payload matters; no need to parse the whole JSON.
-    const start = data.indexOf('"payload":"') + 11;
-    const sentAt = Number(data.slice(start, data.indexOf('_', start)));
-    received++;
-    latencies.push(nowMs() - sentAt / 1000);
-  };
-
-  const open = ({ room, device, port }, index) =>
-    new Promise((resolve) => {
-      const socket = net.connect({ port, host: '127.0.0.1', localAddress: sourceAddress(index) });
-      sockets.push(socket);
-      socket.setEncoding('latin1');
-      let answered = false;
-      let ok = false;
-      const sse = sseReader((event, data) => {
-        if (event === 'message') onMessage(data);
-        else if (event === 'replaced') socket.destroy();
-      });
-      socket.on(
-        'data',
-        responseReader({
-          onHead: (status) => {
-            answered = true;
-            ok = status === 200;
-            if (ok) held++;
-            else errors.subscribe_failed++;
-            resolve();
-          },
-          onData: (text) => ok && sse(text),
-          onEnd: () => socket.destroy(),
-        }),
-      );
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        if (!answered) {
-          errors.subscribe_failed++;
-          return resolve();
-        }
-        if (!ok) return;
-        held--;
-        if (!stopping) dropped++;
-      });
-      const query = `device=${device.id}&key=${device.key}`;
-      socket.write(
-        `GET /v1/rooms/${room.id}/events?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-          'Accept: text/event-stream\r\nConnection: keep-alive\r\n\r\n',
-      );
-    });
-
+  const tally = streamTally();
   let next = 0;
   const worker = async () => {
     while (next < devices.length) {
       const index = next++;
-      await open(devices[index], index);
+      await openStream(tally, devices[index], index);
     }
   };
   await Promise.all(Array.from({ length: CONNECT_WINDOW }, worker));
   return {
-    held: () => held,
-    dropped: () => dropped,
-    received: () => received,
-    latencies: () => latencies,
+    held: () => tally.held,
+    dropped: () => tally.dropped,
+    received: () => tally.received,
+    latencies: () => tally.latencies,
     close: () => {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of tally.sockets) socket.destroy();
     },
   };
 }
