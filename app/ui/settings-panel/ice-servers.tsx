@@ -1,6 +1,6 @@
 // A person's own STUN and TURN servers, and the list the room's links use now.
 
-import { useSignal } from '@preact/signals';
+import { type Signal, useSignal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { iceServerError } from '../../core/ice-servers';
 import type { IceInUse } from '../../core/relay-ice';
@@ -45,6 +45,56 @@ function InUse() {
   );
 }
 
+function OwnServers({ own }: { own: RTCIceServer[] }) {
+  if (own.length === 0) return null;
+  const remove = (index: number) =>
+    updateSettings({ iceServers: own.filter((_, at) => at !== index) });
+  return (
+    <ul class={styles.servers} data-testid="own-ice-servers">
+      {own.map((server, index) => (
+        <li key={[server.urls].flat().join(' ')}>
+          {[server.urls].flat().join(', ')}{' '}
+          <button type="button" onClick={() => void remove(index)}>
+            Remove
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function TurnCredentials({
+  username,
+  password,
+}: {
+  username: Signal<string>;
+  password: Signal<string>;
+}) {
+  return (
+    <>
+      <input
+        aria-label="TURN user name"
+        placeholder="user name (TURN)"
+        autoComplete="off"
+        value={username.value}
+        onInput={(event) => {
+          username.value = event.currentTarget.value;
+        }}
+      />
+      <input
+        aria-label="TURN password"
+        placeholder="password (TURN)"
+        type="password"
+        autoComplete="off"
+        value={password.value}
+        onInput={(event) => {
+          password.value = event.currentTarget.value;
+        }}
+      />
+    </>
+  );
+}
+
 export function IceServersSettings() {
   const url = useSignal('');
   const username = useSignal('');
@@ -64,9 +114,6 @@ export function IceServersSettings() {
     await updateSettings({ iceServers: [...own, server] });
   }
 
-  const remove = (index: number) =>
-    updateSettings({ iceServers: own.filter((_, at) => at !== index) });
-
   return (
     <form
       class={styles.relay}
@@ -78,18 +125,7 @@ export function IceServersSettings() {
       <h3 class={styles.heading}>Connection servers (STUN and TURN)</h3>
       <p class={styles.hint}>In use now, yours first:</p>
       <InUse />
-      {own.length > 0 && (
-        <ul class={styles.servers} data-testid="own-ice-servers">
-          {own.map((server, index) => (
-            <li key={[server.urls].flat().join(' ')}>
-              {[server.urls].flat().join(', ')}{' '}
-              <button type="button" onClick={() => void remove(index)}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <OwnServers own={own} />
       <label for="ice-url">Add your own server</label>
       <input
         id="ice-url"
@@ -102,25 +138,7 @@ export function IceServersSettings() {
         }}
       />
       <div class={styles.row}>
-        <input
-          aria-label="TURN user name"
-          placeholder="user name (TURN)"
-          autoComplete="off"
-          value={username.value}
-          onInput={(event) => {
-            username.value = event.currentTarget.value;
-          }}
-        />
-        <input
-          aria-label="TURN password"
-          placeholder="password (TURN)"
-          type="password"
-          autoComplete="off"
-          value={password.value}
-          onInput={(event) => {
-            password.value = event.currentTarget.value;
-          }}
-        />
+        <TurnCredentials username={username} password={password} />
         <button type="submit">Add</button>
       </div>
       {error.value && (
