@@ -2,6 +2,7 @@
 // and a picture to read instead when there is no camera.
 
 import { useSignal } from '@preact/signals';
+import type { RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { errorText } from '../lib/error-text';
 import { type QrReader, qrReader } from '../lib/qr-decode';
@@ -67,10 +68,8 @@ async function readPicture(file: File): Promise<string[]> {
   }
 }
 
-export function ScannerDialog({ onClose }: { onClose(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const video = useRef<HTMLVideoElement>(null);
-  const cameraError = useSignal<string | null>(null);
+/** Joins the room of the first link read, from the camera or a picture; a refusal stays shown. */
+function useScanToJoin(dialog: RefObject<HTMLDialogElement | null>) {
   const scanError = useSignal<string | null>(null);
   const joining = useSignal(false);
   const stopScanning = useRef<() => void>(() => {});
@@ -109,6 +108,15 @@ export function ScannerDialog({ onClose }: { onClose(): void }) {
       scanError.value = errorText(cause);
     }
   }
+
+  return { scanError, joining, stopScanning, onTexts, onPicture };
+}
+
+export function ScannerDialog({ onClose }: { onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const cameraError = useSignal<string | null>(null);
+  const { scanError, joining, stopScanning, onTexts, onPicture } = useScanToJoin(dialog);
 
   useEffect(() => {
     dialog.current?.showModal();
