@@ -15,19 +15,42 @@ import { StatusLine } from '../status-line';
 import { UpdatePrompt } from '../update-prompt';
 import styles from './app.module.css';
 
+function Top() {
+  return (
+    <header class={styles.top}>
+      <h1 class={styles.title}>clipmesh</h1>
+      <Region what="the room's name">
+        <p class={styles.room}>{room.value?.name}</p>
+      </Region>
+      <Region what="the Scan and Install buttons">
+        <ScanButton />
+        <InstallButton />
+      </Region>
+    </header>
+  );
+}
+
+/** The rooms and the settings, each loaded when first opened. */
+function MorePanels() {
+  return (
+    <div class={styles.more}>
+      <Region what="the list of rooms">
+        <Panel title="Rooms" load={() => import('../rooms-panel').then((m) => m.RoomsPanel)} />
+      </Region>
+      <Region what="the settings">
+        <Panel
+          title="Settings"
+          load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
+        />
+      </Region>
+    </div>
+  );
+}
+
 export function App() {
   return (
     <div class={styles.app}>
-      <header class={styles.top}>
-        <h1 class={styles.title}>clipmesh</h1>
-        <Region what="the room's name">
-          <p class={styles.room}>{room.value?.name}</p>
-        </Region>
-        <Region what="the Scan and Install buttons">
-          <ScanButton />
-          <InstallButton />
-        </Region>
-      </header>
+      <Top />
       <main class={styles.layout}>
         <div class={styles.status}>
           <Region what="how the room is doing">
@@ -60,22 +83,7 @@ export function App() {
             </Region>
           </div>
         )}
-        {(roomShown.value || roomError.value) && (
-          <div class={styles.more}>
-            <Region what="the list of rooms">
-              <Panel
-                title="Rooms"
-                load={() => import('../rooms-panel').then((m) => m.RoomsPanel)}
-              />
-            </Region>
-            <Region what="the settings">
-              <Panel
-                title="Settings"
-                load={() => import('../settings-panel').then((m) => m.SettingsPanel)}
-              />
-            </Region>
-          </div>
-        )}
+        {(roomShown.value || roomError.value) && <MorePanels />}
       </main>
     </div>
   );

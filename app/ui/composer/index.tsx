@@ -1,6 +1,6 @@
 // Where a clip is written (or pasted) and sent to every device in the room.
 
-import { useSignal } from '@preact/signals';
+import { type Signal, useSignal } from '@preact/signals';
 import { shared } from '../../pwa/share';
 import { errorText } from '../lib/error-text';
 import { session } from '../state';
@@ -17,9 +17,8 @@ async function readClipboard(): Promise<string | null> {
   }
 }
 
-export function Composer() {
-  // Text shared into the app from elsewhere waits here, ready to send.
-  const text = useSignal(shared.peek() ?? '');
+/** Sending what is in the box, or straight from the clipboard; a failure shows in `error`. */
+function useSend(text: Signal<string>) {
   const error = useSignal<string | null>(null);
   const sending = useSignal(false);
 
@@ -59,6 +58,14 @@ export function Composer() {
     // Megabytes in the box take seconds to lay out: it gets the text only to fix a failure.
     if (!(await send(pasted))) text.value = pasted;
   }
+
+  return { error, sending, send, pasteAndSend };
+}
+
+export function Composer() {
+  // Text shared into the app from elsewhere waits here, ready to send.
+  const text = useSignal(shared.peek() ?? '');
+  const { error, sending, send, pasteAndSend } = useSend(text);
 
   function onKeyDown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {

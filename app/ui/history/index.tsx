@@ -66,9 +66,8 @@ const Group = memo(function Group({ clips, selfId, names, now, onDelete }: Group
   );
 });
 
-export function History() {
-  const now = useNow();
-  const confirming = useSignal(false);
+/** Runs a person's action; a failure is shown in `error` until the next one. */
+function useAction() {
   const error = useSignal<string | null>(null);
   async function run(action: () => Promise<void>): Promise<void> {
     error.value = null;
@@ -78,6 +77,55 @@ export function History() {
       error.value = `That did not work: ${errorText(cause)}`;
     }
   }
+  return { error, run };
+}
+
+/** The groups to draw: every one once the page is idle, before that the first few clips'. */
+function firstDrawn<G extends { clips: unknown[] }>(groups: G[], idle: boolean): G[] {
+  let drawn = 0;
+  return groups.filter((group) => {
+    const first = idle || drawn < FIRST_CLIPS;
+    drawn += group.clips.length;
+    return first;
+  });
+}
+
+interface ClearProps {
+  count: number;
+  run(action: () => Promise<void>): Promise<void>;
+}
+
+function ClearHistory({ count, run }: ClearProps) {
+  const confirming = useSignal(false);
+  const clear = () =>
+    run(async () => {
+      confirming.value = false;
+      await session.value?.clearHistory();
+    });
+  if (!confirming.value) {
+    if (count === 0) return null;
+    return (
+      <button type="button" onClick={() => (confirming.value = true)}>
+        Clear history
+      </button>
+    );
+  }
+  return (
+    <div class={styles.confirm}>
+      <p>Delete all {count} clips? They are deleted on every device in this room.</p>
+      <button type="button" class="danger" onClick={clear}>
+        Delete all clips
+      </button>
+      <button type="button" onClick={() => (confirming.value = false)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+export function History() {
+  const now = useNow();
+  const { error, run } = useAction();
   // The same function every time, so a clip that did not change is not drawn again.
   const deleteClip = useCallback(
     (id: string) => run(async () => session.value?.deleteClip(id)),
@@ -93,18 +141,7 @@ export function History() {
   if (!roomShown.value || !self) return null;
   const transfers = roomState.value?.transfers ?? [];
   const held = heldView(clips, hold.kept);
-  let drawn = 0;
-  const shown = groups.group(held.shown).filter((group) => {
-    const first = idle || drawn < FIRST_CLIPS;
-    drawn += group.clips.length;
-    return first;
-  });
-
-  const clearHistory = () =>
-    run(async () => {
-      confirming.value = false;
-      await session.value?.clearHistory();
-    });
+  const shown = firstDrawn(groups.group(held.shown), idle);
 
   return (
     <section class={styles.history} aria-labelledby="history-heading">
@@ -135,22 +172,7 @@ export function History() {
           ))}
         </ol>
       </div>
-      {clips.length > 0 && !confirming.value && (
-        <button type="button" onClick={() => (confirming.value = true)}>
-          Clear history
-        </button>
-      )}
-      {confirming.value && (
-        <div class={styles.confirm}>
-          <p>Delete all {clips.length} clips? They are deleted on every device in this room.</p>
-          <button type="button" class="danger" onClick={clearHistory}>
-            Delete all clips
-          </button>
-          <button type="button" onClick={() => (confirming.value = false)}>
-            Cancel
-          </button>
-        </div>
-      )}
+      <ClearHistory count={clips.length} run={run} />
       {error.value && (
         <p role="alert" class="error">
           {error.value}

@@ -1,6 +1,6 @@
 // One remembered room in the rooms panel.
 
-import { useSignal } from '@preact/signals';
+import { type Signal, useSignal } from '@preact/signals';
 import type { RoomRecord } from '../../core/persist';
 import { MAX_NAME_CHARS } from '../../core/protocol';
 import { relativeTime } from '../lib/relative-time';
@@ -14,44 +14,46 @@ interface RoomEntryProps {
   now: number;
 }
 
+/** The room's name being edited; `draft` goes back to null when saved or cancelled. */
+function RenameRoom({ record, draft }: { record: RoomRecord; draft: Signal<string | null> }) {
+  const inputId = `room-name-${record.code}`;
+  const save = async () => {
+    const name = draft.value?.trim() ?? '';
+    draft.value = null;
+    if (name !== '' && name !== record.name) await renameListedRoom(record.code, name);
+  };
+  return (
+    <li class={styles.room}>
+      <form
+        class={styles.rename}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <label for={inputId}>Room name</label>
+        <input
+          id={inputId}
+          value={draft.value ?? ''}
+          maxLength={MAX_NAME_CHARS}
+          onInput={(event) => {
+            draft.value = event.currentTarget.value;
+          }}
+        />
+        <button type="submit" class="primary">
+          Save
+        </button>
+        <button type="button" onClick={() => (draft.value = null)}>
+          Cancel
+        </button>
+      </form>
+    </li>
+  );
+}
+
 export function RoomEntry({ record, shown, now }: RoomEntryProps) {
   const draft = useSignal<string | null>(null);
-  const inputId = `room-name-${record.code}`;
-
-  if (draft.value !== null) {
-    const save = async () => {
-      const name = draft.value?.trim() ?? '';
-      draft.value = null;
-      if (name !== '' && name !== record.name) await renameListedRoom(record.code, name);
-    };
-    return (
-      <li class={styles.room}>
-        <form
-          class={styles.rename}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          <label for={inputId}>Room name</label>
-          <input
-            id={inputId}
-            value={draft.value}
-            maxLength={MAX_NAME_CHARS}
-            onInput={(event) => {
-              draft.value = event.currentTarget.value;
-            }}
-          />
-          <button type="submit" class="primary">
-            Save
-          </button>
-          <button type="button" onClick={() => (draft.value = null)}>
-            Cancel
-          </button>
-        </form>
-      </li>
-    );
-  }
+  if (draft.value !== null) return <RenameRoom record={record} draft={draft} />;
 
   return (
     <li class={styles.room} aria-current={shown ? 'true' : undefined}>
