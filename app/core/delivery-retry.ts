@@ -6,10 +6,15 @@ export const RETRY_BASE_MS = 1_000;
 export const RETRY_CAP_MS = 60_000;
 
 /** The wait after failed try `attempt` (0 first): half to all of base·2^attempt, capped. */
-export function retryDelay(attempt: number, random: () => number, minMs = 0): number {
-  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+export function retryDelay(
+  attempt: number,
+  random: () => number,
+  minMs = 0,
+  { baseMs, capMs } = { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_MS },
+): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   const jittered = Math.round(ceiling * (0.5 + random() / 2));
-  return Math.min(RETRY_CAP_MS, Math.max(minMs, jittered));
+  return Math.min(capMs, Math.max(minMs, jittered));
 }
 
 export class DeliveryRetries {

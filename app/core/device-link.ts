@@ -1,38 +1,20 @@
-// One remote device as this device knows it, and the one link to it: a state machine that
-// owns the device's WebRTC connection and every timer about it. The mesh tells it what the
-// relay and the device said; what a person sees is read from its state alone.
+// One remote device and the one link to it: a state machine owning its WebRTC connection and
+// every timer about it. The mesh tells it what happened; a person sees its state alone.
 
+import { retryDelay } from './delivery-retry';
 import type { DirectPath } from './link-path';
-import type { ConnectionState, PeerLink } from './peer';
+import { checkedMove, type LinkState, shownState } from './link-state';
+import type { ConnectionState, PeerLink, PeerOptions } from './peer';
 import type { Candidate, SessionDescription } from './protocol';
-import type { DeviceView, PeerState } from './session-types';
+import type { DeviceView } from './session-types';
+import { Timer } from './timer';
 
-/**
- * - idle: known, no connection yet (waiting its turn to offer, or after one was let go);
- * - signaling: a connection negotiating, no path for clips yet;
- * - direct: its data channel is open;
- * - relayed: no direct path, so clips go sealed through the relay while one is tried;
- * - lost: the relay no longer lists it and no direct link is open.
- */
-export type LinkState = 'idle' | 'signaling' | 'direct' | 'relayed' | 'lost';
+export type { LinkState } from './link-state';
 
-/** Every move a link may make; anything else is a bug in the link, and throws. */
-const MOVES: Record<LinkState, readonly LinkState[]> = {
-  idle: ['signaling', 'relayed', 'lost'],
-  signaling: ['idle', 'direct', 'relayed', 'lost'],
-  direct: ['signaling', 'relayed', 'lost'],
-  relayed: ['direct', 'lost'],
-  lost: ['idle', 'signaling', 'direct'],
-};
-
-/** What a connection reports to the link that made it. */
-export interface ConnectionEvents {
-  onState(state: ConnectionState): void;
-  onPath(path: DirectPath): void;
-  onMessage(data: string | ArrayBuffer): void;
-  /** False once the link has let this connection go: it sends no more offers. */
+/** What a connection reports to the link that made it; `isCurrent` is false once let go. */
+export type ConnectionEvents = Required<Pick<PeerOptions, 'onState' | 'onPath' | 'onMessage'>> & {
   isCurrent(): boolean;
-}
+};
 
 export interface DeviceLinkOptions {
   id: string;
@@ -53,8 +35,7 @@ export interface DeviceLinkOptions {
 }
 
 /** A closed link is made again after 0.5 s, doubling to 30 s, so two devices do not race. */
-const RECONNECT_BASE_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
+const RECONNECT = { baseMs: 500, capMs: 30_000 };
 
 export class DeviceLink {
   name = 'Unnamed device';
@@ -65,8 +46,8 @@ export class DeviceLink {
   private connection: PeerLink | undefined;
   private route: DirectPath = 'nat';
   private retries = 0;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly connectTimer = new Timer();
+  private readonly fallbackTimer = new Timer();
   private closed = false;
 
   constructor(private readonly options: DeviceLinkOptions) {}
@@ -104,13 +85,8 @@ export class DeviceLink {
   }
 
   view(): DeviceView {
-    return {
-      id: this.id,
-      name: this.name,
-      state: peerState(this.linkState, this.route),
-      path: this.direct ? this.route : this.linkState === 'relayed' ? 'relay' : undefined,
-      lastSeen: this.lastSeen,
-    };
+    const { id, name, lastSeen } = this;
+    return { id, name, lastSeen, ...shownState(this.linkState, this.route) };
   }
 
   /** Heard from it, by any path. */
@@ -131,7 +107,7 @@ export class DeviceLink {
     const arrived = !this.listedNow;
     this.listedNow = true;
     if (this.linkState === 'lost') this.move(this.connection ? 'signaling' : 'idle');
-    if (!this.connection && !this.connectTimer) this.connectLater(0);
+    if (!this.connection && !this.connectTimer.pending) this.connectLater(0);
     // The fallback wait may have ended before the relay listed it: it counts from now.
     else if (arrived && this.waiting()) this.armFallback();
   }
@@ -149,7 +125,7 @@ export class DeviceLink {
   rejoined(): void {
     if (this.connection && this.linkState !== 'direct') {
       this.dropConnection();
-      this.stopTimer('connect');
+      this.connectTimer.stop();
       if (this.linkState === 'signaling') this.move('idle');
     }
     this.listed();
@@ -158,7 +134,7 @@ export class DeviceLink {
   /** A sealed signal came from it: a connection starts if none is under way. */
   heard(): void {
     this.seen();
-    if (!this.connection && !this.connectTimer && !this.closed) this.connectLater(0);
+    if (!this.connection && !this.connectTimer.pending && !this.closed) this.connectLater(0);
   }
 
   async description(description: SessionDescription): Promise<void> {
@@ -181,8 +157,8 @@ export class DeviceLink {
   /** Lets go of everything: the link is not used again. */
   close(): void {
     this.closed = true;
-    this.stopTimer('connect');
-    this.stopTimer('fallback');
+    this.connectTimer.stop();
+    this.fallbackTimer.stop();
     this.dropConnection();
   }
 
@@ -193,22 +169,21 @@ export class DeviceLink {
    */
   private connectLater(delay: number): void {
     const wait = this.options.initiator ? delay : delay + this.options.responderWaitMs;
-    this.stopTimer('connect');
+    this.connectTimer.stop();
     if (wait === 0) {
       this.connect();
       return;
     }
-    this.connectTimer = setTimeout(() => {
-      this.connectTimer = undefined;
+    this.connectTimer.set(wait, () => {
       if (!this.connection && !this.closed) this.connect();
-    }, wait);
+    });
     this.armFallback();
   }
 
   private connect(): void {
     if (this.closed) return;
     this.dropConnection();
-    this.stopTimer('connect');
+    this.connectTimer.stop();
     this.connection = this.makeConnection();
     if (this.linkState === 'idle') this.move('signaling');
     if (this.linkState !== 'relayed') this.armFallback();
@@ -250,7 +225,7 @@ export class DeviceLink {
       fresh.close();
       return;
     }
-    this.stopTimer('connect');
+    this.connectTimer.stop();
     this.dropConnection();
     this.connection = fresh;
     if (this.linkState === 'direct') this.move(this.listedNow ? 'signaling' : 'lost');
@@ -269,7 +244,7 @@ export class DeviceLink {
     this.proven = true;
     this.retries = 0;
     this.seen();
-    this.stopTimer('fallback');
+    this.fallbackTimer.stop();
     this.move('direct');
     void connection.route().then((route) => {
       this.route = route;
@@ -280,15 +255,14 @@ export class DeviceLink {
 
   /** The connection failed or closed: the relay carries clips if it can, else the device is lost. */
   private withoutDirectPath(): void {
-    if (this.listedNow && this.proven) {
-      if (this.linkState === 'relayed') return;
-      this.move('relayed');
-      this.options.onReachable(false);
-    } else if (this.listedNow) {
-      if (this.linkState === 'direct') this.move('signaling');
-    } else if (this.linkState !== 'lost') {
-      this.move('lost');
-    }
+    // A connection opens only for a proven device: a listed one here is proven or never opened.
+    if (!this.listedNow) this.move('lost');
+    else if (this.proven && this.linkState !== 'relayed') this.relay();
+  }
+
+  private relay(): void {
+    this.move('relayed');
+    this.options.onReachable(false);
   }
 
   /** A closed connection is made again after a backoff; meanwhile the relay carries clips. */
@@ -296,21 +270,16 @@ export class DeviceLink {
     this.dropConnection();
     if (this.linkState === 'signaling' && !this.proven) this.move('idle');
     this.withoutDirectPath();
-    const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.retries);
-    this.retries += 1;
-    this.connectLater(Math.max(1, backoff * (0.5 + Math.random() / 2)));
+    this.connectLater(retryDelay(this.retries++, Math.random, 1, RECONNECT));
   }
 
   /** With no direct path by then, a listed and proven device is reached through the relay. */
   private armFallback(): void {
-    this.stopTimer('fallback');
-    this.fallbackTimer = setTimeout(() => {
-      this.fallbackTimer = undefined;
+    this.fallbackTimer.set(this.options.fallbackAfterMs, () => {
       if (!this.waiting() || !this.listedNow || !this.proven) return;
-      this.move('relayed');
-      this.options.onReachable(false);
+      this.relay();
       this.options.onChange();
-    }, this.options.fallbackAfterMs);
+    });
   }
 
   /** Neither direct nor relayed, and not lost: clips wait for a path. */
@@ -319,11 +288,7 @@ export class DeviceLink {
   }
 
   private move(next: LinkState): void {
-    if (next === this.linkState) return;
-    if (!MOVES[this.linkState].includes(next)) {
-      throw new Error(`A link cannot go from ${this.linkState} to ${next}.`);
-    }
-    this.linkState = next;
+    this.linkState = checkedMove(this.linkState, next);
   }
 
   /** Detaches first, so the old connection's 'closed' is not taken for a new failure. */
@@ -331,28 +296,5 @@ export class DeviceLink {
     const old = this.connection;
     this.connection = undefined;
     old?.close();
-  }
-
-  private stopTimer(which: 'connect' | 'fallback'): void {
-    if (which === 'connect') {
-      clearTimeout(this.connectTimer);
-      this.connectTimer = undefined;
-    } else {
-      clearTimeout(this.fallbackTimer);
-      this.fallbackTimer = undefined;
-    }
-  }
-}
-
-function peerState(state: LinkState, route: DirectPath): PeerState {
-  switch (state) {
-    case 'direct':
-      return route === 'turn' ? 'turn' : 'direct';
-    case 'relayed':
-      return 'relay';
-    case 'lost':
-      return 'lost';
-    default:
-      return 'connecting';
   }
 }
