@@ -17,6 +17,7 @@ import { ClipSync } from './sync';
 import type { SyncChange } from './sync-link';
 import { createBroadcastTransport } from './transport/broadcast';
 import { combineTransports } from './transport/multi';
+import type { WakeSource } from './transport/relay-stream';
 import { createRelayTransport } from './transport/sse';
 import type { Transport, TransportOptions } from './transport/types';
 
@@ -44,6 +45,8 @@ export interface OpenRoomOptions {
   budget?: number;
   /** Ids of this browser's devices (its tabs), read again as devices connect. */
   browserDevices?(): Promise<string[]>;
+  /** What wakes a relay stream that has stopped trying often (the page's events). */
+  wake?: WakeSource;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -70,7 +73,7 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onDrop: () => emit('state'),
   };
   const ice = iceFor(options, transportOptions);
-  const relayTransport = (options.transport ?? defaultTransport(options.relayUrl))(
+  const relayTransport = (options.transport ?? defaultTransport(options.relayUrl, options.wake))(
     transportOptions,
   );
   const transport = ice.relay ? askIceOnOpen(relayTransport, ice.relay) : relayTransport;
@@ -244,9 +247,12 @@ function browserSiblings(read?: () => Promise<string[]>) {
   };
 }
 
-function defaultTransport(relayUrl: string): (options: TransportOptions) => Transport {
+function defaultTransport(
+  relayUrl: string,
+  wake: WakeSource | undefined,
+): (options: TransportOptions) => Transport {
   return (options) => {
-    const relay = createRelayTransport({ ...options, relayUrl });
+    const relay = createRelayTransport({ ...options, relayUrl, wake });
     if (typeof BroadcastChannel === 'undefined') return relay;
     return combineTransports(relay, createBroadcastTransport(options));
   };

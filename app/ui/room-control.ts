@@ -22,6 +22,7 @@ import { errorText } from './lib/error-text';
 import { qrImageSource } from './lib/qr-image';
 import { paceRedraws } from './lib/redraw';
 import { readTestHooks } from './lib/test-hooks';
+import { pageWake } from './lib/wake';
 import {
   device,
   notice,
@@ -131,6 +132,7 @@ export async function showRoom(
       partTimeoutMs: testHooks.partTimeoutMs,
       budget: roomBudget(current),
       browserDevices: () => browserDeviceIds(),
+      wake: pageWake,
       onReceived: autoCopy,
       onConnecting: show,
     });

@@ -15,11 +15,14 @@ const BACKOFF_CAP_MS = 30_000;
 const STABLE_MS = 10_000;
 const FULL_RETRY_MS = 30_000;
 const SILENCE_MS = 45_000;
-/** Failing without a break this long, the stream goes dormant: it tries only this often... */
+/** Failing without a break this long, the stream goes dormant: it tries only this often. */
 export const DORMANT_AFTER_MS = 2 * 60_000;
 export const DORMANT_RETRY_MS = 5 * 60_000;
-/** ...or at once when the browser is back online, the page is shown, or a person acts. */
-const WAKE_EVENTS = ['online', 'visibilitychange', 'pointerdown', 'keydown'] as const;
+
+/** Why a waiting stream tries again at once: the network is back, or a person is here. */
+export type WakeReason = 'online' | 'person';
+/** Tells of wake reasons until the stop it returns is called; the ui gives the page's. */
+export type WakeSource = (wake: (reason: WakeReason) => void) => () => void;
 
 /** Schedules fn after ms; returns the way to cancel it. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
@@ -40,6 +43,8 @@ export interface StreamConfig {
   setTimer: SetTimer;
   /** The clock that tells a long failure; tests move it by hand. */
   now: () => number;
+  /** What ends a dormant wait (a person, the network back); none where nobody is there. */
+  wake?: WakeSource;
   drop(reason: string): void;
 }
 
@@ -64,6 +69,7 @@ class RelayStream {
   /** Set while failing: a retry then is not news, the person keeps reading "unreachable". */
   private failingSince: number | undefined;
   private dormant = false;
+  private stopWake: (() => void) | undefined;
   private readonly query: URLSearchParams;
 
   constructor(
@@ -74,9 +80,7 @@ class RelayStream {
   }
 
   start(): () => void {
-    if (typeof addEventListener === 'function') {
-      for (const type of WAKE_EVENTS) addEventListener(type, this.onWake);
-    }
+    this.stopWake = this.config.wake?.((reason) => this.onWake(reason));
     // Events start after subscribe returns, as with the other transports.
     queueMicrotask(() => void this.connect());
     return () => {
@@ -98,8 +102,7 @@ class RelayStream {
     this.controller?.abort();
     this.cancelRetry?.();
     this.cancelWatchdog?.();
-    if (typeof removeEventListener !== 'function') return;
-    for (const type of WAKE_EVENTS) removeEventListener(type, this.onWake);
+    this.stopWake?.();
   }
 
   private retryIn(ms: number): void {
@@ -135,16 +138,13 @@ class RelayStream {
     );
   }
 
-  private readonly onWake = (event: Event): void => {
+  private onWake(reason: WakeReason): void {
     if (this.stopped || !this.cancelRetry) return;
-    // A page shown or a person's touch wakes only a dormant stream, which waits minutes.
-    if (event.type !== 'online' && !this.dormant) return;
-    if (event.type === 'visibilitychange' && globalThis.document?.visibilityState !== 'visible') {
-      return;
-    }
+    // A person wakes only a dormant stream, which waits minutes; the network, any waiting one.
+    if (reason === 'person' && !this.dormant) return;
     this.attempt = 0;
     this.retryIn(0);
-  };
+  }
 
   /** Any event means the relay took us in, so the backoff starts over. */
   private opened(): void {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRelay, type RelayOptions } from '../../../relay/server';
 import {
   backoffDelay,
@@ -8,6 +8,8 @@ import {
   DORMANT_RETRY_MS,
   MAX_EVENT_CHARS,
   type SetTimer,
+  type WakeReason,
+  type WakeSource,
 } from './relay-stream';
 import { createRelayTransport, RELAY_MAX_PAYLOAD, type RelayTransportOptions } from './sse';
 import { PublishError, type TransportEvent } from './types';
@@ -65,6 +67,22 @@ async function withRelay(
     relay.server.closeAllConnections();
     await closed;
   }
+}
+
+/** A wake source the test tells by hand. */
+function wakeByHand() {
+  const listeners = new Set<(reason: WakeReason) => void>();
+  const source: WakeSource = (wake) => {
+    listeners.add(wake);
+    return () => listeners.delete(wake);
+  };
+  return {
+    source,
+    tell: (reason: WakeReason) => {
+      for (const wake of listeners) wake(reason);
+    },
+    listening: () => listeners.size,
+  };
 }
 
 function device(url: string, id: string, extra: Partial<RelayTransportOptions> = {}) {
@@ -292,58 +310,51 @@ describe('relay transport against the real relay', () => {
 
   it('tries again at once when the browser says it is back online', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const window = new EventTarget();
-    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
-    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
-    try {
-      const timers = manualTimers();
-      const a = device(url, 'device-a', { setTimer: timers.setTimer, random: () => 0.999 });
-      await until(() => statuses(a.events).includes('unreachable'));
-      expect(timers.pending.map((t) => t.ms)).toEqual([499]);
-      window.dispatchEvent(new Event('online'));
-      expect(timers.pending.map((t) => t.ms)).toEqual([0]);
-      a.unsubscribe();
-      window.dispatchEvent(new Event('online'));
-      expect(timers.pending).toEqual([]);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const wake = wakeByHand();
+    const timers = manualTimers();
+    const a = device(url, 'device-a', {
+      setTimer: timers.setTimer,
+      random: () => 0.999,
+      wake: wake.source,
+    });
+    await until(() => statuses(a.events).includes('unreachable'));
+    expect(timers.pending.map((t) => t.ms)).toEqual([499]);
+    wake.tell('online');
+    expect(timers.pending.map((t) => t.ms)).toEqual([0]);
+    a.unsubscribe();
+    expect(wake.listening()).toBe(0);
+    expect(timers.pending).toEqual([]);
   });
 
   it('after failing for minutes it tries only every 5 minutes, and wakes when a person acts', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const window = new EventTarget();
-    vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
-    vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
-    try {
-      let time = 0;
-      const timers = manualTimers();
-      const a = device(url, 'device-a', {
-        setTimer: timers.setTimer,
-        random: () => 0.999,
-        now: () => time,
-      });
-      const failures = (n: number) =>
-        until(() => statuses(a.events).filter((s) => s === 'unreachable').length === n);
-      await failures(1);
-      // A touch while the stream still retries quickly changes nothing.
-      window.dispatchEvent(new Event('pointerdown'));
-      expect(timers.pending.map((t) => t.ms)).toEqual([499]);
-      time += DORMANT_AFTER_MS;
-      timers.fireRetry();
-      await failures(2);
-      expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
-      window.dispatchEvent(new Event('keydown'));
-      expect(timers.pending.map((t) => t.ms)).toEqual([0]);
-      timers.pending[0]?.fn();
-      timers.pending.splice(0, 1);
-      await failures(3);
-      expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
-      a.unsubscribe();
-      expect(timers.pending).toEqual([]);
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const wake = wakeByHand();
+    let time = 0;
+    const timers = manualTimers();
+    const a = device(url, 'device-a', {
+      setTimer: timers.setTimer,
+      random: () => 0.999,
+      now: () => time,
+      wake: wake.source,
+    });
+    const failures = (n: number) =>
+      until(() => statuses(a.events).filter((s) => s === 'unreachable').length === n);
+    await failures(1);
+    // A touch while the stream still retries quickly changes nothing.
+    wake.tell('person');
+    expect(timers.pending.map((t) => t.ms)).toEqual([499]);
+    time += DORMANT_AFTER_MS;
+    timers.fireRetry();
+    await failures(2);
+    expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
+    wake.tell('person');
+    expect(timers.pending.map((t) => t.ms)).toEqual([0]);
+    timers.pending[0]?.fn();
+    timers.pending.splice(0, 1);
+    await failures(3);
+    expect(timers.pending.map((t) => t.ms)).toEqual([DORMANT_RETRY_MS]);
+    a.unsubscribe();
+    expect(timers.pending).toEqual([]);
   });
 
   it('stops everything on unsubscribe: the stream, the timers and the events', () =>

@@ -7,7 +7,7 @@ import {
   type PublishRequest,
   STATUS,
 } from '../../../relay/contract';
-import { runStream, type SetTimer, type StreamConfig } from './relay-stream';
+import { runStream, type SetTimer, type StreamConfig, type WakeSource } from './relay-stream';
 import { relayError, retryAfterMs } from './relay-wire';
 import { RelayList } from './relays';
 import { PublishError, type Transport, type TransportOptions } from './types';
@@ -25,6 +25,8 @@ export interface RelayTransportOptions extends TransportOptions {
   setTimer?: SetTimer;
   /** The clock that tells a long failure; tests move it by hand. */
   now?: () => number;
+  /** What wakes a stream that tries only every few minutes. */
+  wake?: WakeSource;
 }
 
 export interface RelayTransport extends Transport {
@@ -87,6 +89,7 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
     random: opts.random ?? Math.random,
     setTimer: opts.setTimer ?? defaultSetTimer,
     now: opts.now ?? Date.now,
+    wake: opts.wake,
     drop(reason) {
       dropped++;
       opts.onDrop?.(reason);

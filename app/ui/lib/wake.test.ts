@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WakeReason } from '../../core/transport/relay-stream';
+import { pageWake } from './wake';
+
+afterEach(() => vi.unstubAllGlobals());
+
+/** A window and a document as event targets, the page hidden or shown by hand. */
+function page() {
+  const window = new EventTarget();
+  const document = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
+  vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
+  vi.stubGlobal('removeEventListener', window.removeEventListener.bind(window));
+  vi.stubGlobal('document', document);
+  return { window, document };
+}
+
+describe('what wakes a waiting relay stream in a page', () => {
+  it('tells of the network back, a touch, a key, and the page shown, never the page hidden', () => {
+    const { window, document } = page();
+    const reasons: WakeReason[] = [];
+    const stop = pageWake((reason) => reasons.push(reason));
+    window.dispatchEvent(new Event('online'));
+    window.dispatchEvent(new Event('pointerdown'));
+    window.dispatchEvent(new Event('keydown'));
+    document.dispatchEvent(new Event('visibilitychange'));
+    document.visibilityState = 'visible';
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(reasons).toEqual(['online', 'person', 'person', 'person']);
+    stop();
+    window.dispatchEvent(new Event('online'));
+    window.dispatchEvent(new Event('keydown'));
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(reasons).toHaveLength(4);
+  });
+});
