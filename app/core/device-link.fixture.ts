@@ -1,6 +1,7 @@
 // Helpers for the link tests: a connection the test opens, fails and closes by hand.
 
-import { type ConnectionEvents, DeviceLink, type DeviceLinkOptions } from './device-link';
+import { DeviceLink } from './device-link';
+import type { ConnectionEvents, DeviceLinkOptions } from './link-state';
 import type { ConnectionState, PeerLink } from './peer';
 import type { SessionDescription } from './protocol';
 

@@ -3,36 +3,11 @@
 
 import { retryDelay } from './delivery-retry';
 import type { DirectPath } from './link-path';
-import { checkedMove, type LinkState, shownState } from './link-state';
-import type { ConnectionState, PeerLink, PeerOptions } from './peer';
+import { checkedMove, type DeviceLinkOptions, type LinkState, shownState } from './link-state';
+import type { ConnectionState, PeerLink } from './peer';
 import type { Candidate, SessionDescription } from './protocol';
 import type { DeviceView } from './session-types';
 import { Timer } from './timer';
-
-export type { LinkState } from './link-state';
-
-/** What a connection reports to the link that made it; `isCurrent` is false once let go. */
-export type ConnectionEvents = Required<Pick<PeerOptions, 'onState' | 'onPath' | 'onMessage'>> & {
-  isCurrent(): boolean;
-};
-
-export interface DeviceLinkOptions {
-  id: string;
-  /** This device offers first (its id is the smaller one); the other waits its turn. */
-  initiator: boolean;
-  /** With no direct path this long, a proven device is reached through the relay. */
-  fallbackAfterMs: number;
-  /** How long the device that does not offer first waits for the other's offer. */
-  responderWaitMs: number;
-  /** Makes a WebRTC connection to the device, reporting to `events`. */
-  connect(events: ConnectionEvents): PeerLink;
-  /** A frame came over the current connection. */
-  onFrame(data: string | ArrayBuffer): void;
-  /** The device can be reached now, directly or through the relay: time to sync. */
-  onReachable(direct: boolean): void;
-  /** Something a person sees changed. */
-  onChange(): void;
-}
 
 /** A closed link is made again after 0.5 s, doubling to 30 s, so two devices do not race. */
 const RECONNECT = { baseMs: 500, capMs: 30_000 };
@@ -195,9 +170,7 @@ export class DeviceLink {
         if (this.connection === connection) this.onConnectionState(connection, state);
       },
       onPath: (path) => {
-        if (this.connection !== connection) return;
-        this.route = path;
-        this.options.onChange();
+        if (this.connection === connection) this.setRoute(path);
       },
       onMessage: (data) => {
         this.seen();
@@ -246,10 +219,11 @@ export class DeviceLink {
     this.seen();
     this.fallbackTimer.stop();
     this.move('direct');
-    void connection.route().then((route) => {
-      this.route = route;
-      this.options.onChange();
-    });
+    // Stats fail only on a connection closed since; its 'closed' moves the link on.
+    connection.route().then(
+      (route) => this.setRoute(route),
+      () => undefined,
+    );
     this.options.onReachable(true);
   }
 
@@ -258,6 +232,11 @@ export class DeviceLink {
     // A connection opens only for a proven device: a listed one here is proven or never opened.
     if (!this.listedNow) this.move('lost');
     else if (this.proven && this.linkState !== 'relayed') this.relay();
+  }
+
+  private setRoute(route: DirectPath): void {
+    this.route = route;
+    this.options.onChange();
   }
 
   private relay(): void {

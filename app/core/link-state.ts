@@ -1,8 +1,32 @@
-// The states a link to another device goes through, the moves between them, and what a
-// person is shown of each.
+// What a link to another device is given, what its connection tells it, the states it goes
+// through with the moves between them, and what a person is shown of each.
 
 import type { DirectPath } from './link-path';
+import type { PeerLink, PeerOptions } from './peer';
 import type { LinkPath, PeerState } from './session-types';
+
+/** What a connection reports to the link that made it; `isCurrent` is false once let go. */
+export type ConnectionEvents = Required<Pick<PeerOptions, 'onState' | 'onPath' | 'onMessage'>> & {
+  isCurrent(): boolean;
+};
+
+export interface DeviceLinkOptions {
+  id: string;
+  /** This device offers first (its id is the smaller one); the other waits its turn. */
+  initiator: boolean;
+  /** With no direct path this long, a proven device is reached through the relay. */
+  fallbackAfterMs: number;
+  /** How long the device that does not offer first waits for the other's offer. */
+  responderWaitMs: number;
+  /** Makes a WebRTC connection to the device, reporting to `events`. */
+  connect(events: ConnectionEvents): PeerLink;
+  /** A frame came over the current connection. */
+  onFrame(data: string | ArrayBuffer): void;
+  /** The device can be reached now, directly or through the relay: time to sync. */
+  onReachable(direct: boolean): void;
+  /** Something a person sees changed. */
+  onChange(): void;
+}
 
 /**
  * - idle: known, no connection yet (waiting its turn to offer, or after one was let go);

@@ -1,10 +1,11 @@
 // The mesh: one DeviceLink per remote device, signaling sealed through a transport,
 // and a sealed fallback through the same transport when no direct link opens.
 
-import { type ConnectionEvents, DeviceLink } from './device-link';
+import { DeviceLink } from './device-link';
 import { STREAM_TIMEOUT_MS } from './frames';
 import type { IceServers } from './ice-servers';
 import { Inbox } from './inbox';
+import type { ConnectionEvents } from './link-state';
 import { Outgoing, type Path } from './outgoing';
 import { Peer, type PeerLink, type PeerOptions } from './peer';
 import { type PeerMessage, PROTOCOL_VERSION, type Signal } from './protocol';
