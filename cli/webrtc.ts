@@ -15,7 +15,10 @@ let created = 0;
  * - descriptions not set yet read as null, not as an empty description;
  * - `restartIce()` does nothing instead of throwing inside an event handler, which would end
  *   the process: libdatachannel cannot restart ICE, so a failed link goes through the relay
- *   and a closed one is replaced, as the mesh does for any link.
+ *   and a closed one is replaced, as the mesh does for any link;
+ * - `getStats()` lists candidates with their `address`, and the signaled remote ones too, as a
+ *   browser does: link-path.ts needs both to tell a peer-reflexive candidate (its first check
+ *   came before the signal) from a host one, or a link on one network reads as through NAT.
  */
 export class NodePeerConnection extends PolyfillPeerConnection {
   private readonly native: PeerConnection;
@@ -55,6 +58,20 @@ export class NodePeerConnection extends PolyfillPeerConnection {
   }
 
   override async restartIce(): Promise<void> {}
+
+  override async getStats(): Promise<RTCStatsReport> {
+    const report: Map<string, Record<string, unknown>> = await super.getStats();
+    for (const entry of report.values()) {
+      if (entry.type === 'local-candidate' || entry.type === 'remote-candidate') {
+        entry.address = entry.ip;
+      }
+    }
+    this.ext_remoteCandidates.forEach(({ type, address, port }, index) => {
+      const id = `RTCIceCandidate_signaled_${index}`;
+      report.set(id, { id, type: 'remote-candidate', candidateType: type, address, port });
+    });
+    return report as RTCStatsReport;
+  }
 }
 
 function implicitType(state: RTCSignalingState): 'offer' | 'answer' | undefined {
