@@ -155,7 +155,10 @@ export class Peer implements PeerLink {
 
   /** Sends one frame, waiting while the channel's buffer is full. */
   async send(data: string | Uint8Array<ArrayBuffer>): Promise<void> {
-    if (this.channel.bufferedAmount > HIGH_WATER) await this.drained();
+    // Checked again on each wake: a 'bufferedamountlow' queued before the buffer refilled is stale.
+    while (this.channel.bufferedAmount > HIGH_WATER && this.channel.readyState === 'open') {
+      await this.drained();
+    }
     // Two calls, as TypeScript knows send() only by its overloads.
     if (typeof data === 'string') this.channel.send(data);
     else this.channel.send(data);
