@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   define: { __TEST_HOOKS__: 'true' },
@@ -10,6 +10,8 @@ export default defineConfig({
       'scripts/**/*.test.mjs',
       'e2e/coverage/*.test.ts',
     ],
+    // Real WebRTC needs a network namespace: npm run test:webrtc (vitest.webrtc.config.ts).
+    exclude: [...configDefaults.exclude, '**/*.webrtc.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
   },

@@ -52,6 +52,8 @@ export async function join(
     roomId?: string;
     maxPeers?: number;
     createPeer?: (options: PeerOptions) => PeerLink;
+    /** False lets real links open directly; by default they need TURN, and there is none. */
+    forceRelay?: boolean;
     /** Stands between the mesh and the hub: a relay that refuses, or reorders. */
     wrap?: (transport: Transport) => Transport;
   } = {},
@@ -73,7 +75,7 @@ export async function join(
     ),
     sealer: new Sealer(keys.sealKey, roomId, id),
     iceServers: [],
-    forceRelay: true,
+    forceRelay: options.forceRelay ?? true,
     fallbackAfterMs: 10,
     maxPeers: options.maxPeers,
     createPeer: options.createPeer ?? closedLink,
