@@ -3,7 +3,7 @@
 import { useSignal } from '@preact/signals';
 import { updateSettings } from '../device-control';
 import { relayUrlError } from '../lib/relay-url';
-import styles from './settings-panel.module.css';
+import { SettingForm } from './setting-form';
 
 export function RelaySetting({ saved }: { saved: string | undefined }) {
   const draft = useSignal<string | null>(null);
@@ -19,38 +19,26 @@ export function RelaySetting({ saved }: { saved: string | undefined }) {
   }
 
   return (
-    <form
-      class={styles.relay}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
+    <SettingForm
+      id="relay-url"
+      label="Relay address"
+      hint="Leave empty to use this app's own server. Saving reconnects the room."
+      error={error.value}
+      onSave={save}
     >
-      <label for="relay-url">Relay address</label>
-      <div class={styles.row}>
-        <input
-          id="relay-url"
-          type="url"
-          inputMode="url"
-          placeholder={location.origin}
-          value={value}
-          aria-invalid={error.value !== null}
-          aria-describedby="relay-hint"
-          onInput={(event) => {
-            draft.value = event.currentTarget.value;
-            error.value = null;
-          }}
-        />
-        <button type="submit">Save</button>
-      </div>
-      <p id="relay-hint" class={styles.hint}>
-        Leave empty to use this app's own server. Saving reconnects the room.
-      </p>
-      {error.value && (
-        <p role="alert" class="error">
-          {error.value}
-        </p>
-      )}
-    </form>
+      <input
+        id="relay-url"
+        type="url"
+        inputMode="url"
+        placeholder={location.origin}
+        value={value}
+        aria-invalid={error.value !== null}
+        aria-describedby="relay-url-hint"
+        onInput={(event) => {
+          draft.value = event.currentTarget.value;
+          error.value = null;
+        }}
+      />
+    </SettingForm>
   );
 }

@@ -3,7 +3,7 @@
 import { useSignal } from '@preact/signals';
 import { DEFAULT_ROOM_SPACE_MIB, MAX_ROOM_SPACE_MIB, MIN_ROOM_SPACE_MIB } from '../../core/persist';
 import { updateSettings } from '../device-control';
-import styles from './settings-panel.module.css';
+import { SettingForm } from './setting-form';
 
 export function RoomSpaceSetting({ saved }: { saved: number | undefined }) {
   const draft = useSignal<string | null>(null);
@@ -22,40 +22,27 @@ export function RoomSpaceSetting({ saved }: { saved: number | undefined }) {
   }
 
   return (
-    <form
-      class={styles.relay}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
+    <SettingForm
+      id="room-space"
+      label="Space for each room's clips on this device (MiB)"
+      hint="When a room's clips need more, the oldest are removed from this device. Clips over 1 MiB from other devices wait for you to fetch them."
+      error={error.value}
+      onSave={save}
     >
-      <label for="room-space">Space for each room's clips on this device (MiB)</label>
-      <div class={styles.row}>
-        <input
-          id="room-space"
-          type="number"
-          inputMode="numeric"
-          min={MIN_ROOM_SPACE_MIB}
-          max={MAX_ROOM_SPACE_MIB}
-          value={value}
-          aria-invalid={error.value !== null}
-          aria-describedby="room-space-hint"
-          onInput={(event) => {
-            draft.value = event.currentTarget.value;
-            error.value = null;
-          }}
-        />
-        <button type="submit">Save</button>
-      </div>
-      <p id="room-space-hint" class={styles.hint}>
-        When a room's clips need more, the oldest are removed from this device. Clips over 1 MiB
-        from other devices wait for you to fetch them.
-      </p>
-      {error.value && (
-        <p role="alert" class="error">
-          {error.value}
-        </p>
-      )}
-    </form>
+      <input
+        id="room-space"
+        type="number"
+        inputMode="numeric"
+        min={MIN_ROOM_SPACE_MIB}
+        max={MAX_ROOM_SPACE_MIB}
+        value={value}
+        aria-invalid={error.value !== null}
+        aria-describedby="room-space-hint"
+        onInput={(event) => {
+          draft.value = event.currentTarget.value;
+          error.value = null;
+        }}
+      />
+    </SettingForm>
   );
 }
