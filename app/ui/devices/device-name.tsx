@@ -1,8 +1,8 @@
 // This device's name as the others see it, with a way to change it.
 
 import { useSignal } from '@preact/signals';
-import { MAX_NAME_CHARS } from '../../core/protocol';
 import { renameDevice } from '../device-control';
+import { RenameForm } from '../rename-form';
 import styles from './devices.module.css';
 
 export function DeviceName({ name }: { name: string }) {
@@ -22,38 +22,14 @@ export function DeviceName({ name }: { name: string }) {
     );
   }
 
-  async function save(): Promise<void> {
-    const next = draft.value?.trim() ?? '';
-    draft.value = null;
-    if (next !== '' && next !== name) await renameDevice(next);
-  }
-
   return (
-    <form
+    <RenameForm
+      id="device-name"
+      label="Name of this device"
+      draft={draft}
+      current={name}
+      onRename={renameDevice}
       class={styles.rename}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
-      <label for="device-name">Name of this device</label>
-      <input
-        id="device-name"
-        value={draft.value}
-        maxLength={MAX_NAME_CHARS}
-        autocomplete="off"
-        // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this field
-        autoFocus
-        onInput={(event) => {
-          draft.value = event.currentTarget.value;
-        }}
-      />
-      <button type="submit" class="primary">
-        Save
-      </button>
-      <button type="button" onClick={() => (draft.value = null)}>
-        Cancel
-      </button>
-    </form>
+    />
   );
 }

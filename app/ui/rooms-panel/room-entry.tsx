@@ -1,9 +1,9 @@
 // One remembered room in the rooms panel.
 
-import { type Signal, useSignal } from '@preact/signals';
+import { useSignal } from '@preact/signals';
 import type { RoomRecord } from '../../core/persist';
-import { MAX_NAME_CHARS } from '../../core/protocol';
 import { relativeTime } from '../lib/relative-time';
+import { RenameForm } from '../rename-form';
 import { forgetListedRoom, renameListedRoom, reopenRoom } from '../room-control';
 import styles from './rooms-panel.module.css';
 
@@ -14,46 +14,22 @@ interface RoomEntryProps {
   now: number;
 }
 
-/** The room's name being edited; `draft` goes back to null when saved or cancelled. */
-function RenameRoom({ record, draft }: { record: RoomRecord; draft: Signal<string | null> }) {
-  const inputId = `room-name-${record.code}`;
-  const save = async () => {
-    const name = draft.value?.trim() ?? '';
-    draft.value = null;
-    if (name !== '' && name !== record.name) await renameListedRoom(record.code, name);
-  };
-  return (
-    <li class={styles.room}>
-      <form
-        class={styles.rename}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
-        <label for={inputId}>Room name</label>
-        <input
-          id={inputId}
-          value={draft.value ?? ''}
-          maxLength={MAX_NAME_CHARS}
-          onInput={(event) => {
-            draft.value = event.currentTarget.value;
-          }}
-        />
-        <button type="submit" class="primary">
-          Save
-        </button>
-        <button type="button" onClick={() => (draft.value = null)}>
-          Cancel
-        </button>
-      </form>
-    </li>
-  );
-}
-
 export function RoomEntry({ record, shown, now }: RoomEntryProps) {
   const draft = useSignal<string | null>(null);
-  if (draft.value !== null) return <RenameRoom record={record} draft={draft} />;
+  if (draft.value !== null) {
+    return (
+      <li class={styles.room}>
+        <RenameForm
+          id={`room-name-${record.code}`}
+          label="Room name"
+          draft={draft}
+          current={record.name}
+          onRename={(name) => renameListedRoom(record.code, name)}
+          class={styles.rename}
+        />
+      </li>
+    );
+  }
 
   return (
     <li class={styles.room} aria-current={shown ? 'true' : undefined}>
