@@ -104,7 +104,7 @@ export class Mesh {
 
   setName(name: string): void {
     this.options.selfName = name;
-    void this.signaling.send({ v: PROTOCOL_VERSION, t: 'hello', to: '*', name });
+    this.sayHello('*');
     for (const id of this.reachable()) this.sendHello(id);
   }
 
@@ -145,14 +145,7 @@ export class Mesh {
       case 'status':
         this.health.relay = event.status;
         this.health.relayDetail = event.detail;
-        if (event.status === 'open') {
-          void this.signaling.send({
-            v: PROTOCOL_VERSION,
-            t: 'hello',
-            to: '*',
-            name: this.options.selfName,
-          });
-        }
+        if (event.status === 'open') this.sayHello('*');
         break;
       case 'members':
         this.onMembers(event.devices);
@@ -181,18 +174,11 @@ export class Mesh {
    * otherwise never be heard from again: the first sealed hello that gets through connects.
    */
   private helloToUnproven(): void {
-    if (this.health.relay === 'open' && this.roster.hasUnproven()) {
-      void this.signaling.send({
-        v: PROTOCOL_VERSION,
-        t: 'hello',
-        to: '*',
-        name: this.options.selfName,
-      });
-    }
+    if (this.health.relay === 'open' && this.roster.hasUnproven()) this.sayHello('*');
   }
 
   private createLink(id: string): DeviceLink {
-    const link: DeviceLink = new DeviceLink({
+    return new DeviceLink({
       id,
       initiator: this.options.selfId < id,
       fallbackAfterMs: this.options.fallbackAfterMs ?? 3_000,
@@ -205,7 +191,6 @@ export class Mesh {
       },
       onChange: () => this.options.onChange(),
     });
-    return link;
   }
 
   /** A connection to one device; once its link has let it go, it sends no offers. */
@@ -237,14 +222,7 @@ export class Mesh {
     switch (signal.t) {
       case 'hello':
         remote.name = signal.name;
-        if (signal.to === '*') {
-          void this.signaling.send({
-            v: PROTOCOL_VERSION,
-            t: 'hello',
-            to: remote.id,
-            name: this.options.selfName,
-          });
-        }
+        if (signal.to === '*') this.sayHello(remote.id);
         this.options.onChange();
         return;
       case 'description':
@@ -272,6 +250,11 @@ export class Mesh {
       return;
     }
     this.options.onMessage(from, message);
+  }
+
+  /** A sealed hello through the relay, to one device or to all ('*'). */
+  private sayHello(to: string): void {
+    void this.signaling.send({ v: PROTOCOL_VERSION, t: 'hello', to, name: this.options.selfName });
   }
 
   /** A hello over the link; a lost one is counted, and the next connection says it again. */
