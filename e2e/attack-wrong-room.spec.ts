@@ -1,17 +1,9 @@
 import type { Page } from '@playwright/test';
 import { deriveRoomKeys } from '../app/core/keys';
 import { parseJoinInput } from '../app/core/link';
-import {
-  clipTexts,
-  deviceId,
-  openLink,
-  openNewRoom,
-  scanJoinLink,
-  sendClip,
-  waitForClip,
-  waitForPeers,
-} from './fixtures/app';
+import { clipTexts, deviceId, openNewRoom, sendClip, waitForClip } from './fixtures/app';
 import type { Device } from './fixtures/device';
+import { startRoom } from './fixtures/room';
 import { expect, test } from './fixtures/test';
 
 const WARNING = /Someone may be tampering with signaling for this room/;
@@ -39,13 +31,8 @@ test('a device with another room secret in the same relay room opens nothing and
   relay,
   devices,
 }) => {
-  const a = await devices.launch('A');
-  const b = await devices.launch('B');
-  await openNewRoom(a, relay.url);
-  const link = await scanJoinLink(a);
-  await openLink(b, link);
-  await waitForPeers(a, 1);
-  await waitForPeers(b, 1);
+  const { devices: pair, link } = await startRoom(devices, relay.url, ['A', 'B']);
+  const [a, b] = pair as [Device, Device];
   const ids = [await deviceId(a), await deviceId(b)];
 
   // A room of its own, forced into the relay room of A and B by the test hook.

@@ -14,7 +14,7 @@ import {
 } from './fixtures/app';
 import type { Device } from './fixtures/device';
 import { joinAsHostilePeer } from './fixtures/hostile-peer';
-import { historyOf, sendAndAwait, waitForTexts } from './fixtures/room';
+import { historyOf, sendAndAwait, startRoom, waitForTexts } from './fixtures/room';
 import { expect, test } from './fixtures/test';
 
 const YEAR_MS = 365.25 * 24 * 60 * 60 * 1000;
@@ -157,13 +157,8 @@ test('200 clips stamped in the far future push out no clip and pin none on top',
   devices,
 }) => {
   test.setTimeout(120_000);
-  const a = await devices.launch('A');
-  const b = await devices.launch('B');
-  await openNewRoom(a, relay.url);
-  const link = await scanJoinLink(a);
-  await openLink(b, link);
-  await waitForPeers(a, 1);
-  await waitForPeers(b, 1);
+  const { devices: pair, link } = await startRoom(devices, relay.url, ['A', 'B']);
+  const [a, b] = pair as [Device, Device];
   const before = ['real: 1', 'real: 2', 'real: 3'];
   for (const text of before) await sendAndAwait(b, text, [a]);
 

@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
+import { freePort } from '../scripts/free-port.mjs';
 import { startRedis } from '../scripts/redis-process.mjs';
 import { openLink, openNewRoom, scanJoinLink, waitForPeers } from './fixtures/app';
 import { historyOf, sendAndAwait, statusLine } from './fixtures/room';
 import { expect, test } from './fixtures/test';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 // Clips go through the relays (direct links off), so the relays are the only road between them.
 const RELAYED = { extra: { direct: 'off' }, states: ['relay'] };

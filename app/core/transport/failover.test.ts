@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../../../relay/server';
+import { freePort } from '../../../scripts/free-port.mjs';
 import { startRedis, type TestRedis } from '../../../scripts/redis-process.mjs';
 import type { SetTimer } from './relay-stream';
 import { createRelayTransport } from './sse';
@@ -23,15 +23,6 @@ async function until(condition: () => boolean, ms = 5_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 async function untilAsync(condition: () => Promise<boolean>, ms = 5_000): Promise<void> {

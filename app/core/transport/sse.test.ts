@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRelay, type RelayOptions } from '../../../relay/server';
+import { freePort } from '../../../scripts/free-port.mjs';
 import {
   backoffDelay,
   DORMANT_AFTER_MS,
@@ -109,16 +109,6 @@ const payloads = (events: TransportEvent[]) =>
   events.flatMap((e) => (e.type === 'message' ? [e.payload] : []));
 const has = (events: TransportEvent[], wanted: TransportEvent) =>
   events.some((e) => JSON.stringify(e) === JSON.stringify(wanted));
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 describe('relay transport against the real relay', () => {
   it('lets two devices see each other and exchange a broadcast and a targeted message', () =>
@@ -266,7 +256,7 @@ describe('relay transport against the real relay', () => {
   });
 
   it('reports unreachable and retries with growing delays when nothing listens', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const timers = manualTimers();
     const a = device(url, 'device-a', { setTimer: timers.setTimer, random: () => 0.999 });
     const delays: number[] = [];
@@ -281,7 +271,7 @@ describe('relay transport against the real relay', () => {
   });
 
   it('keeps saying unreachable through retries bound to fail, until the relay opens again', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const timers = manualTimers();
     const a = device(`http://127.0.0.1:${port}`, 'device-a', { setTimer: timers.setTimer });
     for (let i = 1; i <= 3; i++) {
@@ -309,7 +299,7 @@ describe('relay transport against the real relay', () => {
   });
 
   it('tries again at once when the browser says it is back online', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const wake = wakeByHand();
     const timers = manualTimers();
     const a = device(url, 'device-a', {
@@ -327,7 +317,7 @@ describe('relay transport against the real relay', () => {
   });
 
   it('after failing for minutes it tries only every 5 minutes, and wakes when a person acts', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const wake = wakeByHand();
     let time = 0;
     const timers = manualTimers();
