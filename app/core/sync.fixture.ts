@@ -41,11 +41,15 @@ const made = new Set<ClipSync>();
 export function network() {
   const nodes = new Map<string, ClipSync>();
   const online = new Set<string>();
+  /** Pairs of online devices with no link between them, as "a\nb" both ways. */
+  const cut = new Set<string>();
+  const linked = (x: string, y: string) =>
+    x !== y && online.has(x) && online.has(y) && !cut.has(`${x}\n${y}`);
   const sent: Array<{ from: string; to: string; message: PeerMessage }> = [];
   const linkFor = (self: string): SyncLink => ({
-    reachable: () => (online.has(self) ? [...online].filter((id) => id !== self) : []),
+    reachable: () => [...online].filter((id) => linked(self, id)),
     send: async (to, message) => {
-      if (!online.has(self) || !online.has(to)) throw new Error('not connected');
+      if (!linked(self, to)) throw new Error('not connected');
       sent.push({ from: self, to, message });
       queueMicrotask(() => nodes.get(to)?.onMessage(self, structuredClone(message)));
     },
@@ -82,7 +86,17 @@ export function network() {
   const disconnect = (id: string) => {
     online.delete(id);
   };
-  return { add, connect, disconnect, sent };
+  /** Cuts the link between two online devices; each still reaches the others. */
+  const cutLink = (x: string, y: string) => {
+    cut.add(`${x}\n${y}`);
+    cut.add(`${y}\n${x}`);
+  };
+  /** Mends a cut link without the exchange a new connection makes, as if it were done. */
+  const mendLink = (x: string, y: string) => {
+    cut.delete(`${x}\n${y}`);
+    cut.delete(`${y}\n${x}`);
+  };
+  return { add, connect, disconnect, cutLink, mendLink, sent };
 }
 
 /**

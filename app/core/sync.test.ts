@@ -51,6 +51,29 @@ describe('clip sync', () => {
     expect(texts(a.sync)).toEqual(['two', 'one']);
   });
 
+  it('a clip passed on by another device still tells its author who holds it', async () => {
+    const net = network();
+    const laptop = await net.add('laptop');
+    const phone = await net.add('phone');
+    const tablet = await net.add('tablet');
+    for (const id of ['laptop', 'phone', 'tablet']) net.connect(id);
+    await settle();
+    // The tablet is away from the laptop: the phone takes the clip and ends its wait.
+    net.cutLink('laptop', 'tablet');
+    await laptop.sync.send('passed on');
+    await settle();
+    expect(laptop.sync.view()[0]).toMatchObject({ pending: false, holders: ['phone'] });
+    // Back, the tablet asks the phone first; the laptop's offer comes once it holds the clip.
+    net.mendLink('laptop', 'tablet');
+    const id = laptop.sync.view()[0]?.id ?? '';
+    phone.sync.onMessage('tablet', { t: 'want', ids: [id] });
+    await settle();
+    expect(texts(tablet.sync)).toEqual(['passed on']);
+    tablet.sync.onMessage('laptop', { t: 'have', ids: [id] });
+    await settle();
+    expect(laptop.sync.view()[0]?.holders.sort()).toEqual(['phone', 'tablet']);
+  });
+
   it('answers a want only with clips it really holds', async () => {
     const net = network();
     const a = await net.add('a');

@@ -230,6 +230,11 @@ export class ClipSync {
     // Older than every clip kept (its sender had not seen them), or past the budget: not kept.
     if (!this.kept.inHistory(clip.id)) return;
     this.delivery.receipt(from, clip.id);
+    // Passed on by another device: its author's offer may come after this, or not at all,
+    // and its author shows who holds it.
+    if (clip.from !== from && this.options.link.reachable().includes(clip.from)) {
+      this.delivery.receipt(clip.from, clip.id);
+    }
     this.kept.hold(from, [clip.id]);
     this.kept.hold(clip.from, [clip.id]);
     this.kept.forgetEvictedHolders();
