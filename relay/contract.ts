@@ -103,8 +103,10 @@ export interface RelayEvents {
   /**
    * Sent first on every connection. `resumed` is false when events may have been missed.
    * `relays`: other relays of the same service (sharing rooms), where a device may go on.
+   * `ice`: this device's STUN and TURN servers, as the ICE route answers, so the first link
+   * need not wait for a request of its own.
    */
-  members: { devices: string[]; resumed: boolean; relays?: string[] };
+  members: { devices: string[]; resumed: boolean; relays?: string[]; ice?: IceResponse };
   join: { device: string };
   leave: { device: string };
   /** `from` is stamped by the relay with the sender's bound device id. */

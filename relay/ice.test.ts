@@ -104,6 +104,16 @@ describe('the ICE route', () => {
     expect(answer.expiresAt).toBe(1_700_000_060_000);
   });
 
+  it('hands the same servers in the first event of the stream, so the first link need not ask', async () => {
+    const { url } = await startRelay({ ...TURN, turnTtl: 60 });
+    const a = await join(url, roomId());
+    const [members] = a.stream.events;
+    expect(members?.event).toBe('members');
+    const { ice } = JSON.parse(members?.data ?? '{}') as { ice: IceResponse };
+    expect(ice).toEqual(iceAnswer({ ...TURN, turnTtl: 60 }, a.device, 1_700_000_000_000));
+    expect(ice.iceServers[1]?.username).toBe(`${1_700_000_060}:${a.device}`);
+  });
+
   it('refuses a device that cannot prove its binding, in JSON', async () => {
     const { url } = await startRelay(TURN);
     const room = roomId();

@@ -29,7 +29,11 @@ describe('device lock-out', () => {
     });
     const back = await subscribe(url, room, phone.device, phone.key);
     expect(back.status).toBe(200);
-    expect((await back.next('members')).json).toEqual({ devices: [], resumed: false });
+    expect((await back.next('members')).json).toEqual({
+      devices: [],
+      resumed: false,
+      ice: { iceServers: [] },
+    });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('clipmesh_relay_kept_bindings 2');
   });

@@ -144,7 +144,13 @@ async function subscribe(
     unsubscribe(ctx, roomId, stream);
     return;
   }
-  const members = { devices: joined.devices, resumed: joined.resumed, ...ctx.advertised };
+  const members = {
+    devices: joined.devices,
+    resumed: joined.resumed,
+    ...ctx.advertised,
+    // The join bound this device, as the ICE route checks: its servers come with the stream.
+    ice: iceAnswer(ctx.ice, device, ctx.now()),
+  };
   const first = [{ kind: 'members', frame: formatEvent(joined.id, 'members', members) }];
   for (const event of joined.missed) first.push({ kind: event.name, frame: event.frame });
   stream.open(from.cors.api, first);

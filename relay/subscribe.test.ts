@@ -14,7 +14,7 @@ describe('subscribe', () => {
     expect(stream.headers.connection).toBe('keep-alive');
     const members = await stream.next('members');
     expect(stream.retry).toBe(2000);
-    expect(members.json).toEqual({ devices: [], resumed: false });
+    expect(members.json).toEqual({ devices: [], resumed: false, ice: { iceServers: [] } });
     expect(members.id).toMatch(/^[\w-]+\.1$/);
   });
 
@@ -24,7 +24,7 @@ describe('subscribe', () => {
     const a = await join(url, room);
     const b = await subscribe(url, room, deviceId(), deviceKey());
     const bId = (await b.next('members')).json;
-    expect(bId).toEqual({ devices: [a.device], resumed: false });
+    expect(bId).toEqual({ devices: [a.device], resumed: false, ice: { iceServers: [] } });
     const joined = await a.stream.next('join');
     b.close();
     const left = await a.stream.next('leave');
@@ -128,7 +128,7 @@ describe('resume', () => {
     await a.send('missed 2');
     const back = await subscribe(url, room, b.device, b.key, { 'Last-Event-ID': seen.id ?? '' });
     const members = await back.next('members');
-    expect(members.json).toEqual({ devices: [a.device], resumed: true });
+    expect(members.json).toEqual({ devices: [a.device], resumed: true, ice: { iceServers: [] } });
     const replayed = [await back.next(), await back.next()];
     expect(replayed.map((event) => event.json.payload)).toEqual(['missed 1', 'missed 2']);
     await a.send('live');
@@ -150,7 +150,11 @@ describe('resume', () => {
     const a = await subscribe(url, roomId(), deviceId(), deviceKey(), {
       'Last-Event-ID': 'AAAAAAAA.3',
     });
-    expect((await a.next('members')).json).toEqual({ devices: [], resumed: false });
+    expect((await a.next('members')).json).toEqual({
+      devices: [],
+      resumed: false,
+      ice: { iceServers: [] },
+    });
   });
 
   it('replays a targeted message only to its target', async () => {

@@ -61,8 +61,14 @@ function shortString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_FIELD_CHARS;
 }
 
+/** The relay's servers for this device; its TURN credentials stop working at `expiresAt`. */
+export interface RelayIceServers {
+  servers: RTCIceServer[];
+  expiresAt?: number;
+}
+
 /** The relay's answer, rebuilt from what checks out; entries that do not are left out. */
-export function parseIceResponse(body: unknown): { servers: RTCIceServer[]; expiresAt?: number } {
+export function parseIceResponse(body: unknown): RelayIceServers {
   const answer = body as Partial<IceResponse> | null;
   const list = Array.isArray(answer?.iceServers) ? answer.iceServers.slice(0, MAX_SERVERS) : [];
   const servers: RTCIceServer[] = [];
@@ -90,7 +96,7 @@ export async function askRelayForIce(
   device: string,
   key: string,
   fetchImpl: typeof fetch = fetch,
-): Promise<{ servers: RTCIceServer[]; expiresAt?: number } | { refused: number }> {
+): Promise<RelayIceServers | { refused: number }> {
   const url = `${relayUrl.replace(/\/+$/, '')}${icePath(roomId)}`;
   const response = await fetchImpl(url, {
     method: 'POST',

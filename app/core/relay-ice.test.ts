@@ -47,6 +47,19 @@ describe('RelayIce', () => {
     expect(silent.asked()).toBe(0);
   });
 
+  it('takes the servers the stream named without asking, and wakes a link waiting for them', async () => {
+    const { ice, asked, seen } = source([{ servers: [OWN] }]);
+    const pending = ice.servers();
+    ice.answered({ servers: [STUN], expiresAt: 1000 });
+    ice.relayOpened();
+    expect(await pending).toEqual([STUN]);
+    expect(asked()).toBe(0);
+    expect(seen.at(-1)).toEqual({
+      asking: false,
+      servers: [{ urls: ['stun:10.200.0.1:3478'], from: 'relay' }],
+    });
+  });
+
   it('asks again only after half the credentials’ lifetime', async () => {
     const { ice, asked, advance } = source([
       { servers: [STUN], expiresAt: 1000 },

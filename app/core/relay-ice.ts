@@ -1,10 +1,10 @@
 // The servers a room's links use: a person's own, then the relay's. The relay hands them
-// only to a device it has bound (after its event stream opened), so a link made before then
-// waits for them a moment.
+// only to a device it has bound: in the first event of its stream, or (an older relay) when
+// asked after the stream opened. A link made before then waits for them a moment.
 
-import { DEFAULT_ICE_SERVERS, ICE_WAIT_MS } from './ice-servers';
+import { DEFAULT_ICE_SERVERS, ICE_WAIT_MS, type RelayIceServers } from './ice-servers';
 
-export type IceAnswer = { servers: RTCIceServer[]; expiresAt?: number } | { refused: number };
+export type IceAnswer = RelayIceServers | { refused: number };
 
 /** What Settings shows: each server's addresses and where it came from; never a password. */
 export interface IceInUse {
@@ -33,6 +33,14 @@ export class RelayIce {
   private closed = false;
 
   constructor(private readonly options: RelayIceOptions) {}
+
+  /** The relay named the servers as this device's stream opened: no need to ask. */
+  answered(servers: RelayIceServers): void {
+    if (this.closed) return;
+    this.askedAt = this.options.now?.() ?? Date.now();
+    this.take(servers);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
 
   /** The relay knows this device now: ask it, unless a fresh answer is at hand. */
   relayOpened(): void {
@@ -82,10 +90,15 @@ export class RelayIce {
       // for now; the next time its stream opens asks again.
       this.relay ??= [];
       this.expiresAt = this.askedAt;
+      this.options.onChange(this.inUse().view);
     } else {
-      this.relay = answer.servers;
-      this.expiresAt = answer.expiresAt ?? Number.POSITIVE_INFINITY;
+      this.take(answer);
     }
+  }
+
+  private take({ servers, expiresAt }: RelayIceServers): void {
+    this.relay = servers;
+    this.expiresAt = expiresAt ?? Number.POSITIVE_INFINITY;
     this.options.onChange(this.inUse().view);
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createRelay } from '../../relay/server';
 import { type HeldClip, held } from './held-clip';
 import { relayKey } from './keys';
 import { openRoom } from './room';
@@ -216,6 +217,42 @@ describe('what the transports drop', () => {
       expect(room.state.get().dropped).toBe(2);
     } finally {
       room.close();
+    }
+  });
+});
+
+describe('the servers links use', () => {
+  it('come from the first event of the relay stream, with no request of their own', async () => {
+    const relay = createRelay({
+      log: () => {},
+      stun: ['stun:10.200.0.1:3478'],
+      turn: ['turn:10.200.0.1:3478'],
+      turnSecret: 's3',
+    });
+    const { port } = await relay.listen(0, '127.0.0.1');
+    const asked = vi.spyOn(globalThis, 'fetch');
+    const room = await openRoom({
+      secret: new Uint8Array(16),
+      relayUrl: `http://127.0.0.1:${port}`,
+      identity,
+      storage: emptyStorage(),
+    });
+    try {
+      await vi.waitFor(() => expect(room.ice.get().asking).toBe(false), { timeout: 3_000 });
+      expect(room.ice.get().servers).toEqual([
+        { urls: ['stun:10.200.0.1:3478'], from: 'relay' },
+        { urls: ['turn:10.200.0.1:3478'], from: 'relay' },
+      ]);
+      // A moment for an ask that should not come.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const urls = asked.mock.calls.map(([input]) => String(input));
+      expect(urls.some((url) => url.includes('/events'))).toBe(true);
+      expect(urls.filter((url) => url.endsWith('/ice'))).toEqual([]);
+    } finally {
+      asked.mockRestore();
+      room.close();
+      relay.server.closeAllConnections();
+      await relay.close();
     }
   });
 });

@@ -2,17 +2,17 @@
 // exposed to the ui as one RoomSession. It says what changed; the ui decides when to draw.
 
 import { roomClipStorage } from './clip-store';
-import { askRelayForIce, DEFAULT_ICE_SERVERS, type IceServers } from './ice-servers';
+import type { RelayIceServers } from './ice-servers';
 import { type DeviceIdentity, deriveRoomKeys, relayKey } from './keys';
 import { roomCode } from './link';
 import { Mesh } from './mesh';
 import type { Clip } from './protocol';
-import { type IceInUse, RelayIce } from './relay-ice';
+import type { RelayIce } from './relay-ice';
+import { askIceOnOpen, iceFor, type RoomIce } from './room-ice';
 import type { ClipStorage } from './saving';
 import { localSealMemory, type SealMemory } from './seal-memory';
 import { Sealer } from './sealed';
 import type { RoomChange, RoomSession, RoomState, TransferView } from './session-types';
-import { createStore, type Store } from './store';
 import { ClipSync } from './sync';
 import type { SyncChange } from './sync-link';
 import { createBroadcastTransport } from './transport/broadcast';
@@ -73,9 +73,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onDrop: () => emit('state'),
   };
   const ice = iceFor(options, transportOptions);
-  const relayTransport = (options.transport ?? defaultTransport(options.relayUrl, options.wake))(
-    transportOptions,
-  );
+  const relayTransport = (
+    options.transport ?? defaultTransport(options.relayUrl, options.wake, ice.relay)
+  )(transportOptions);
   const transport = ice.relay ? askIceOnOpen(relayTransport, ice.relay) : relayTransport;
   const siblings = browserSiblings(options.browserDevices);
   // Until the mesh exists, nothing reaches sync and there is nothing to show.
@@ -250,49 +250,12 @@ function browserSiblings(read?: () => Promise<string[]>) {
 function defaultTransport(
   relayUrl: string,
   wake: WakeSource | undefined,
+  ice: RelayIce | undefined,
 ): (options: TransportOptions) => Transport {
   return (options) => {
-    const relay = createRelayTransport({ ...options, relayUrl, wake });
+    const onIce = ice && ((servers: RelayIceServers) => ice.answered(servers));
+    const relay = createRelayTransport({ ...options, relayUrl, wake, onIce });
     if (typeof BroadcastChannel === 'undefined') return relay;
     return combineTransports(relay, createBroadcastTransport(options));
-  };
-}
-
-interface RoomIce {
-  servers: IceServers;
-  inUse: Store<IceInUse>;
-  relay?: RelayIce;
-}
-
-/** A fixed list when one is given or the transport is not the relay; else the relay's. */
-function iceFor(options: OpenRoomOptions, transport: TransportOptions): RoomIce {
-  const own = options.ownIceServers ?? [];
-  if (options.iceServers || options.transport) {
-    const servers = options.iceServers ?? (own.length > 0 ? own : DEFAULT_ICE_SERVERS);
-    const from = options.iceServers || own.length === 0 ? 'default' : 'yours';
-    const view = servers.map((server) => ({ urls: [server.urls].flat(), from }) as const);
-    return { servers, inUse: createStore<IceInUse>({ servers: view, asking: false }) };
-  }
-  const ask = () =>
-    askRelayForIce(options.relayUrl, transport.roomId, transport.deviceId, transport.deviceKey);
-  const store = createStore<IceInUse>({ servers: [], asking: true });
-  const relay = new RelayIce({ own, ask, onChange: (inUse) => store.set(inUse) });
-  store.set(relay.view());
-  return { servers: relay.servers, inUse: store, relay };
-}
-
-/** The relay hands out ICE servers only to a device bound by an open event stream. */
-function askIceOnOpen(transport: Transport, ice: RelayIce): Transport {
-  return {
-    maxPayload: transport.maxPayload,
-    get dropped() {
-      return transport.dropped;
-    },
-    publish: (payload, to) => transport.publish(payload, to),
-    subscribe: (handler) =>
-      transport.subscribe((event) => {
-        if (event.type === 'status' && event.status === 'open') ice.relayOpened();
-        handler(event);
-      }),
   };
 }

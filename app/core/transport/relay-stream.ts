@@ -2,6 +2,7 @@
 // reconnects with backoff until stopped, moving to a sibling relay when one fails.
 
 import { DEFAULT_MAX_BODY_BYTES, eventsPath, STATUS } from '../../../relay/contract';
+import type { RelayIceServers } from '../ice-servers';
 import { parseRelayEvent, relayError, retryAfterMs } from './relay-wire';
 import type { RelayList } from './relays';
 import { createSseParser, type SseEvent } from './sse-parser';
@@ -45,6 +46,8 @@ export interface StreamConfig {
   now: () => number;
   /** What ends a dormant wait (a person, the network back); none where nobody is there. */
   wake?: WakeSource;
+  /** The relay named this device's STUN and TURN servers as the stream opened. */
+  onIce?(servers: RelayIceServers): void;
   drop(reason: string): void;
 }
 
@@ -164,6 +167,7 @@ class RelayStream {
       this.status('replaced', 'this device connected again elsewhere');
     } else if (parsed.type === 'members') {
       this.config.relays.learn(parsed.relays);
+      if (parsed.ice) this.config.onIce?.(parsed.ice);
       this.handler({ type: 'members', devices: parsed.devices });
     } else {
       this.handler(parsed);

@@ -45,6 +45,30 @@ describe('relay wire', () => {
     expect(members([`https://${'a'.repeat(200)}.example`])).toBe('members: bad relays');
   });
 
+  it('reads the servers a members event names, leaving out what does not check out', () => {
+    const members = (ice: unknown) =>
+      parseRelayEvent({ event: 'members', id: '1.1', data: JSON.stringify({ devices: [], ice }) });
+    const turn = { urls: ['turn:10.200.0.1:3478'], username: '99:dev', credential: 'pw' };
+    expect(
+      members({ iceServers: [{ urls: ['stun:10.200.0.1:3478'] }, turn], expiresAt: 99_000 }),
+    ).toEqual({
+      type: 'members',
+      devices: [],
+      relays: [],
+      ice: { servers: [{ urls: ['stun:10.200.0.1:3478'] }, turn], expiresAt: 99_000 },
+    });
+    expect(members({ iceServers: [{ urls: ['http://evil.example'] }, { urls: 7 }] })).toEqual({
+      type: 'members',
+      devices: [],
+      relays: [],
+      ice: { servers: [] },
+    });
+    // Not an answer at all: the event still counts, and the device asks the relay itself.
+    for (const odd of ['stun:x', [turn], null]) {
+      expect(members(odd)).toEqual({ type: 'members', devices: [], relays: [] });
+    }
+  });
+
   it('reads the relay words from an error body, or names the status', async () => {
     const full = new Response('{"error":"room is full","code":"room_full"}', { status: 403 });
     expect(await relayError(full)).toEqual({ detail: 'room is full', full: true });

@@ -12,6 +12,7 @@ import {
 const ROOM_FULL: ErrorCode = 'room_full';
 
 import { field, isRecord } from '../fields';
+import { parseIceResponse, type RelayIceServers } from '../ice-servers';
 import type { SseEvent } from './sse-parser';
 import type { TransportEvent } from './types';
 
@@ -48,7 +49,7 @@ export async function relayError(response: Response): Promise<Refusal> {
 /** A transport event, the relay's replaced notice, or why the event was dropped. */
 export type Parsed =
   | Exclude<TransportEvent, { type: 'members' }>
-  | { type: 'members'; devices: string[]; relays: string[] }
+  | { type: 'members'; devices: string[]; relays: string[]; ice?: RelayIceServers }
   | { type: 'replaced' }
   | string;
 
@@ -87,7 +88,12 @@ export function parseRelayEvent({ event, data }: SseEvent): Parsed {
       const devices = field(body, 'devices');
       if (!Array.isArray(devices) || !devices.every(isDevice)) return 'members: bad devices';
       const relays = relaysOf(field(body, 'relays'));
-      return relays ? { type: 'members', devices, relays } : 'members: bad relays';
+      if (!relays) return 'members: bad relays';
+      // Servers that do not check out are left out; without any, the device asks the relay.
+      const ice = field(body, 'ice');
+      return isRecord(ice)
+        ? { type: 'members', devices, relays, ice: parseIceResponse(ice) }
+        : { type: 'members', devices, relays };
     }
     case 'join':
     case 'leave': {

@@ -7,6 +7,7 @@ import {
   type PublishRequest,
   STATUS,
 } from '../../../relay/contract';
+import type { RelayIceServers } from '../ice-servers';
 import { runStream, type SetTimer, type StreamConfig, type WakeSource } from './relay-stream';
 import { relayError, retryAfterMs } from './relay-wire';
 import { RelayList } from './relays';
@@ -27,6 +28,8 @@ export interface RelayTransportOptions extends TransportOptions {
   now?: () => number;
   /** What wakes a stream that tries only every few minutes. */
   wake?: WakeSource;
+  /** The relay named this device's STUN and TURN servers as its stream opened. */
+  onIce?(servers: RelayIceServers): void;
 }
 
 export interface RelayTransport extends Transport {
@@ -90,6 +93,7 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
     setTimer: opts.setTimer ?? defaultSetTimer,
     now: opts.now ?? Date.now,
     wake: opts.wake,
+    onIce: opts.onIce,
     drop(reason) {
       dropped++;
       opts.onDrop?.(reason);
