@@ -15,7 +15,7 @@ import { Sealer } from './sealed';
 import type { RoomChange, RoomSession, RoomState, TransferView } from './session-types';
 import { ClipSync } from './sync';
 import type { SyncChange } from './sync-link';
-import { createBroadcastTransport } from './transport/broadcast';
+import { createBroadcastTransport, type LeaveSource } from './transport/broadcast';
 import { combineTransports } from './transport/multi';
 import type { WakeSource } from './transport/relay-stream';
 import { createRelayTransport } from './transport/sse';
@@ -47,6 +47,8 @@ export interface OpenRoomOptions {
   browserDevices?(): Promise<string[]>;
   /** What wakes a relay stream that has stopped trying often (the page's events). */
   wake?: WakeSource;
+  /** What tells that the page may be going, so this browser's other tabs hear it at once. */
+  leaving?: LeaveSource;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -73,9 +75,9 @@ export async function openRoom(options: OpenRoomOptions): Promise<RoomSession> {
     onDrop: () => emit('state'),
   };
   const ice = iceFor(options, transportOptions);
-  const relayTransport = (
-    options.transport ?? defaultTransport(options.relayUrl, options.wake, ice.relay)
-  )(transportOptions);
+  const relayTransport = (options.transport ?? defaultTransport(options, ice.relay))(
+    transportOptions,
+  );
   const transport = ice.relay ? askIceOnOpen(relayTransport, ice.relay) : relayTransport;
   const siblings = browserSiblings(options.browserDevices);
   // Until the mesh exists, nothing reaches sync and there is nothing to show.
@@ -248,14 +250,13 @@ function browserSiblings(read?: () => Promise<string[]>) {
 }
 
 function defaultTransport(
-  relayUrl: string,
-  wake: WakeSource | undefined,
+  { relayUrl, wake, leaving }: OpenRoomOptions,
   ice: RelayIce | undefined,
 ): (options: TransportOptions) => Transport {
   return (options) => {
     const onIce = ice && ((servers: RelayIceServers) => ice.answered(servers));
     const relay = createRelayTransport({ ...options, relayUrl, wake, onIce });
     if (typeof BroadcastChannel === 'undefined') return relay;
-    return combineTransports(relay, createBroadcastTransport(options));
+    return combineTransports(relay, createBroadcastTransport({ ...options, leaving }));
   };
 }

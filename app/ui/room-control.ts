@@ -22,7 +22,7 @@ import { errorText } from './lib/error-text';
 import { qrImageSource } from './lib/qr-image';
 import { paceRedraws } from './lib/redraw';
 import { readTestHooks } from './lib/test-hooks';
-import { pageWake } from './lib/wake';
+import { pageLeaving, pageWake } from './lib/wake';
 import {
   device,
   notice,
@@ -133,6 +133,7 @@ export async function showRoom(
       budget: roomBudget(current),
       browserDevices: () => browserDeviceIds(),
       wake: pageWake,
+      leaving: pageLeaving,
       onReceived: autoCopy,
       onConnecting: show,
     });

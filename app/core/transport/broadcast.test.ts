@@ -66,6 +66,27 @@ describe('broadcast transport', () => {
     await expect(b.transport.publish('x')).rejects.toMatchObject({ status: 0 });
   });
 
+  it('says bye when told the page may be going, and stops listening once unsubscribed', async () => {
+    const room = newRoom();
+    let leave = (): void => {};
+    let listening = 0;
+    const leaving = (tell: () => void) => {
+      leave = tell;
+      listening++;
+      return () => listening--;
+    };
+    const a = tab(room, 'tab-aaaaaaaa');
+    const b = tab(room, 'tab-bbbbbbbb', { leaving });
+    await until(() => has(a.events, { type: 'join', device: 'tab-bbbbbbbb' }));
+    expect(listening).toBe(1);
+    leave();
+    await until(() => has(a.events, { type: 'leave', device: 'tab-bbbbbbbb' }));
+    // Still subscribed: a page shown again from the cache says hello with its next beat.
+    expect(b.events.at(-1)).not.toEqual({ type: 'status', status: 'closed' });
+    b.unsubscribe();
+    expect(listening).toBe(0);
+  });
+
   it('expires a tab that went silent without a bye, as a crashed tab does', async () => {
     const room = newRoom();
     const a = tab(room, 'tab-aaaaaaaa', { heartbeatMs: 10, expireMs: 40 });

@@ -14,10 +14,15 @@ export type Envelope =
   | { k: 'msg'; from: string; to?: string; payload: string }
   | { k: 'hello' | 'here' | 'bye' | 'beat'; from: string; to?: string };
 
+/** Tells when this device may be going for good (a page hidden to close); returns the stop. */
+export type LeaveSource = (leaving: () => void) => () => void;
+
 export interface BroadcastTransportOptions extends TransportOptions {
   heartbeatMs?: number;
   /** A member not heard from for this long is gone. */
   expireMs?: number;
+  /** Other tabs hear a bye at once, rather than miss the heartbeat; none outside a page. */
+  leaving?: LeaveSource;
 }
 
 export interface BroadcastTransport extends Transport {
@@ -52,6 +57,7 @@ interface SubscriptionOptions {
   expireMs: number;
   handler: (event: TransportEvent) => void;
   drop(reason: string): void;
+  leaving?: LeaveSource;
 }
 
 /** One subscription: the channel, the tabs heard from, and the heartbeat that keeps both true. */
@@ -60,13 +66,14 @@ class ChannelSubscription {
   readonly members = new Map<string, number>();
   private readonly channel: BroadcastChannel;
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly stopLeaving: (() => void) | undefined;
   private closed = false;
 
   constructor(private readonly opts: SubscriptionOptions) {
     this.channel = new BroadcastChannel(channelName(opts.roomId));
     this.channel.onmessage = (event: MessageEvent) => this.receive(parseEnvelope(event.data));
     this.timer = setInterval(() => this.beat(), opts.heartbeatMs);
-    if (typeof addEventListener === 'function') addEventListener('pagehide', this.onPageHide);
+    this.stopLeaving = opts.leaving?.(() => this.sayBye());
     // Events start after subscribe returns, as with the other transports.
     queueMicrotask(() => {
       if (this.closed) return;
@@ -83,16 +90,16 @@ class ChannelSubscription {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.onPageHide();
+    this.sayBye();
     clearInterval(this.timer);
-    if (typeof removeEventListener === 'function') {
-      removeEventListener('pagehide', this.onPageHide);
-    }
+    this.stopLeaving?.();
     this.channel.close();
     this.opts.handler({ type: 'status', status: 'closed' });
   }
 
-  private readonly onPageHide = () => this.post({ k: 'bye', from: this.opts.self });
+  private sayBye(): void {
+    this.post({ k: 'bye', from: this.opts.self });
+  }
 
   private seen(device: string): void {
     const known = this.members.has(device);
@@ -143,6 +150,7 @@ export function createBroadcastTransport(opts: BroadcastTransportOptions): Broad
       roomId: opts.roomId,
       heartbeatMs: opts.heartbeatMs ?? 5_000,
       expireMs: opts.expireMs ?? 15_000,
+      leaving: opts.leaving,
       handler,
       drop(reason) {
         dropped++;

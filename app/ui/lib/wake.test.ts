@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WakeReason } from '../../core/transport/relay-stream';
-import { pageWake } from './wake';
+import { pageLeaving, pageWake } from './wake';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -31,5 +31,19 @@ describe('what wakes a waiting relay stream in a page', () => {
     window.dispatchEvent(new Event('keydown'));
     document.dispatchEvent(new Event('visibilitychange'));
     expect(reasons).toHaveLength(4);
+  });
+});
+
+describe('what tells that a page may be going', () => {
+  it('is the page hidden to close or go into the cache, until stopped', () => {
+    const { window, document } = page();
+    let told = 0;
+    const stop = pageLeaving(() => told++);
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(told).toBe(1);
+    stop();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(told).toBe(1);
   });
 });

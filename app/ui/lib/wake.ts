@@ -1,7 +1,14 @@
-// What ends a relay stream's dormant wait in a browser: the network back, the page shown again,
-// or a person's touch or key press. The core knows no page, so the ui hands it this.
+// The page's events the core is handed, as it knows no page: what ends a relay stream's dormant
+// wait (the network back, the page shown again, a person's touch or key press), and what tells
+// that the page may be going (so this browser's other tabs hear a bye at once).
 
+import type { LeaveSource } from '../../core/transport/broadcast';
 import type { WakeSource } from '../../core/transport/relay-stream';
+
+export const pageLeaving: LeaveSource = (leaving) => {
+  addEventListener('pagehide', leaving);
+  return () => removeEventListener('pagehide', leaving);
+};
 
 export const pageWake: WakeSource = (wake) => {
   const online = (): void => wake('online');
