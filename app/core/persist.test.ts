@@ -9,6 +9,7 @@ import {
   loadDeviceIdentity,
   loadSettings,
   rememberRoom,
+  rememberSiblings,
   renameRoom,
   saveDeviceName,
   saveSettings,
@@ -115,6 +116,34 @@ describe('rooms', () => {
       ['room-c', 'Holiday'],
       ['room-b', 'Work'],
     ]);
+  });
+
+  it('remember the siblings their relay advertised through being opened again', async () => {
+    const store = memoryStore();
+    await rememberRoom({ code: 'room-a', name: 'Home', lastUsed: 1 }, store);
+    await rememberSiblings('room-a', 'https://r1.example', ['https://r2.example'], store);
+    await rememberRoom({ code: 'room-a', lastUsed: 2 }, store);
+    expect((await listRooms(store))[0]).toEqual({
+      code: 'room-a',
+      name: 'Home',
+      lastUsed: 2,
+      siblings: { relay: 'https://r1.example', urls: ['https://r2.example'] },
+    });
+  });
+
+  it('forget siblings that do not check out, never the room', async () => {
+    const store = memoryStore();
+    const room = { code: 'room-a', name: 'Home', lastUsed: 1 };
+    for (const siblings of [
+      { relay: 'https://r1.example', urls: ['javascript:alert(1)'] },
+      { relay: 'https://r1.example', urls: 'https://r2.example' },
+      { relay: 7, urls: ['https://r2.example'] },
+      { relay: 'https://r1.example', urls: [] },
+      'https://r2.example',
+    ]) {
+      await store.set('rooms', [{ ...room, siblings }]);
+      expect(await listRooms(store)).toEqual([room]);
+    }
   });
 
   it('lose no change when several happen at once', async () => {

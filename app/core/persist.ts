@@ -15,6 +15,7 @@ import {
 import { MAX_NAME_CHARS } from './protocol';
 import { appStore, type Store } from './storage';
 import { MAX_SLOTS } from './tab-slot';
+import { relaysOf } from './transport/relay-wire';
 
 export interface DeviceRecord extends DeviceIdentity {
   name: string;
@@ -27,6 +28,8 @@ export interface RoomRecord {
   relayUrl?: string;
   /** ms since epoch. */
   lastUsed: number;
+  /** The siblings `relay` advertised (same service): where to go when it cannot be reached. */
+  siblings?: { relay: string; urls: string[] };
 }
 
 export interface Settings {
@@ -120,7 +123,7 @@ export async function browserDeviceIds(store = appStore()): Promise<string[]> {
 /** Rooms, most recently used first. */
 export async function listRooms(store = appStore()): Promise<RoomRecord[]> {
   const saved = await store.get<unknown>(ROOMS_KEY);
-  const rooms = Array.isArray(saved) ? saved.filter(isRoom) : [];
+  const rooms = Array.isArray(saved) ? saved.filter(isRoom).map(withGoodSiblings) : [];
   return rooms.sort((a, b) => b.lastUsed - a.lastUsed);
 }
 
@@ -138,8 +141,22 @@ export function rememberRoom(
     };
     const relayUrl = room.relayUrl ?? saved?.relayUrl;
     if (relayUrl !== undefined) record.relayUrl = relayUrl;
+    if (saved?.siblings) record.siblings = saved.siblings;
     return { rooms: [record, ...rooms.filter((r) => r.code !== room.code)], result: record };
   });
+}
+
+/** Remembers the siblings `relay` advertised for a room, for the next time it is opened. */
+export function rememberSiblings(
+  code: string,
+  relay: string,
+  urls: string[],
+  store = appStore(),
+): Promise<void> {
+  return updateRooms(store, (rooms) => ({
+    rooms: rooms.map((r) => (r.code === code ? { ...r, siblings: { relay, urls } } : r)),
+    result: undefined,
+  }));
 }
 
 export function renameRoom(code: string, name: string, store = appStore()): Promise<void> {
@@ -234,6 +251,14 @@ function isRoom(value: unknown): value is RoomRecord {
     typeof room.lastUsed === 'number' &&
     (room.relayUrl === undefined || typeof room.relayUrl === 'string')
   );
+}
+
+/** Siblings that do not check out are forgotten, never the room. */
+function withGoodSiblings(room: RoomRecord): RoomRecord {
+  const { siblings, ...rest } = room;
+  const urls = relaysOf(siblings?.urls);
+  const good = typeof siblings?.relay === 'string' && urls !== undefined && urls.length > 0;
+  return good ? { ...rest, siblings: { relay: siblings.relay, urls } } : rest;
 }
 
 function clampName(name: string): string {

@@ -49,6 +49,10 @@ export interface OpenRoomOptions {
   wake?: WakeSource;
   /** What tells that the page may be going, so this browser's other tabs hear it at once. */
   leaving?: LeaveSource;
+  /** Siblings of `relayUrl` remembered from before, tried when it cannot be reached. */
+  knownRelays?: readonly string[];
+  /** `relayUrl` advertised a sibling not known before; here are all of them. */
+  onRelays?(siblings: string[]): void;
   /** A clip from another device arrived. */
   onReceived?(clip: Clip): void;
   /** The room is listening for other devices; its saved clips may still be loading. */
@@ -250,12 +254,19 @@ function browserSiblings(read?: () => Promise<string[]>) {
 }
 
 function defaultTransport(
-  { relayUrl, wake, leaving }: OpenRoomOptions,
+  { relayUrl, wake, leaving, knownRelays, onRelays }: OpenRoomOptions,
   ice: RelayIce | undefined,
 ): (options: TransportOptions) => Transport {
   return (options) => {
     const onIce = ice && ((servers: RelayIceServers) => ice.answered(servers));
-    const relay = createRelayTransport({ ...options, relayUrl, wake, onIce });
+    const relay = createRelayTransport({
+      ...options,
+      relayUrl,
+      wake,
+      onIce,
+      knownRelays,
+      onRelays,
+    });
     if (typeof BroadcastChannel === 'undefined') return relay;
     return combineTransports(relay, createBroadcastTransport({ ...options, leaving }));
   };

@@ -13,6 +13,7 @@ import {
   forgetRoom,
   listRooms,
   rememberRoom,
+  rememberSiblings,
   renameRoom,
   roomBudget,
 } from '../core/persist';
@@ -134,6 +135,13 @@ export async function showRoom(
       browserDevices: () => browserDeviceIds(),
       wake: pageWake,
       leaving: pageLeaving,
+      // Siblings of another relay (the setting changed since) are no road to this one.
+      knownRelays: record?.siblings?.relay === relayUrl ? record.siblings.urls : [],
+      onRelays: (urls) => {
+        rememberSiblings(code, relayUrl, urls).catch(() => {
+          // Unsaved, they are learned again from the relay the next time it answers.
+        });
+      },
       onReceived: autoCopy,
       onConnecting: show,
     });

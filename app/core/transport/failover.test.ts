@@ -3,7 +3,7 @@ import { createRelay, type Relay } from '../../../relay/server';
 import { freePort } from '../../../scripts/free-port.mjs';
 import { startRedis, type TestRedis } from '../../../scripts/redis-process.mjs';
 import type { SetTimer } from './relay-stream';
-import { createRelayTransport } from './sse';
+import { createRelayTransport, type RelayTransportOptions } from './sse';
 import type { TransportEvent } from './types';
 
 const ROOM = 'failover-test-room-0123456789';
@@ -52,10 +52,11 @@ const soon: SetTimer = (fn, ms) => {
   return () => clearTimeout(timer);
 };
 
-function device(url: string, id: string) {
+function device(url: string, id: string, extra: Partial<RelayTransportOptions> = {}) {
   const events: TransportEvent[] = [];
   const fetches: string[] = [];
   const transport = createRelayTransport({
+    ...extra,
     roomId: ROOM,
     deviceId: id,
     deviceKey: `key-of-${id}-0123456789`,
@@ -100,6 +101,29 @@ describe('a device that knows several relays of one service', () => {
       expect(b.events.some((e) => e.type === 'leave')).toBe(false);
     } finally {
       a.stop();
+      b.stop();
+      await two.close();
+    }
+  });
+
+  it('tells the siblings it learned, and with its relay down from the start uses them', async () => {
+    const { relays, urls } = await twoRelays();
+    const [one, two] = relays as [Relay, Relay];
+    const learned: string[][] = [];
+    const a = device(urls[0] as string, 'device-a', { onRelays: (found) => learned.push(found) });
+    await until(() => learned.length > 0);
+    expect(learned).toEqual([[urls[1]]]);
+    a.stop();
+    await one.close();
+    // The next visit: its relay is gone, and only the sibling remembered leads to the room.
+    const b = device(urls[1] as string, 'device-b');
+    const back = device(urls[0] as string, 'device-a', { knownRelays: learned[0] });
+    try {
+      await until(() => back.events.some((e) => e.type === 'members'));
+      await b.transport.publish('through the remembered sibling');
+      await until(() => payloads(back.events).includes('through the remembered sibling'));
+    } finally {
+      back.stop();
       b.stop();
       await two.close();
     }

@@ -68,7 +68,7 @@ function isRelayUrl(value: unknown): value is string {
 }
 
 /** The sibling relays a members event advertises: absent means none, anything odd is bad. */
-function relaysOf(value: unknown): string[] | undefined {
+export function relaysOf(value: unknown): string[] | undefined {
   if (value === undefined) return [];
   const ok = Array.isArray(value) && value.length <= MAX_RELAYS && value.every(isRelayUrl);
   return ok ? value : undefined;

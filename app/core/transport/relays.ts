@@ -1,6 +1,7 @@
 // The relays a device may use for one room: the one it was given, then the siblings that relay
-// advertised (same service, rooms shared). The stream and publishes go to the current one;
-// a failure there moves the stream on, and a publish tries the others before giving up.
+// advertised (same service, rooms shared), remembered from an earlier visit or learned now.
+// The stream and publishes go to the current one; a failure there moves the stream on, and a
+// publish tries the others before giving up.
 import { MAX_RELAYS } from '../../../relay/contract';
 
 const trimmed = (url: string): string => url.replace(/\/+$/, '');
@@ -9,8 +10,14 @@ export class RelayList {
   private readonly urls: string[];
   private index = 0;
 
-  constructor(primary: string) {
+  /** `onLearn` hears the siblings each time one is added, so they can be remembered. */
+  constructor(
+    primary: string,
+    known: readonly string[] = [],
+    private readonly onLearn?: (siblings: string[]) => void,
+  ) {
     this.urls = [trimmed(primary)];
+    this.add(known);
   }
 
   get current(): string {
@@ -23,10 +30,7 @@ export class RelayList {
 
   /** Adds advertised siblings not known yet, up to MAX_RELAYS besides the first. */
   learn(advertised: readonly string[]): void {
-    for (const url of advertised.map(trimmed)) {
-      if (this.urls.length > MAX_RELAYS) return;
-      if (!this.urls.includes(url)) this.urls.push(url);
-    }
+    if (this.add(advertised)) this.onLearn?.(this.urls.slice(1));
   }
 
   /** Moves on to the next relay, round the list; false when there is no other. */
@@ -34,6 +38,16 @@ export class RelayList {
     if (this.urls.length < 2) return false;
     this.index = (this.index + 1) % this.urls.length;
     return true;
+  }
+
+  /** True when one was added. */
+  private add(urls: readonly string[]): boolean {
+    const before = this.urls.length;
+    for (const url of urls.map(trimmed)) {
+      if (this.urls.length > MAX_RELAYS) break;
+      if (!this.urls.includes(url)) this.urls.push(url);
+    }
+    return this.urls.length > before;
   }
 
   /** The current relay first, then the others in order. */

@@ -30,6 +30,10 @@ export interface RelayTransportOptions extends TransportOptions {
   wake?: WakeSource;
   /** The relay named this device's STUN and TURN servers as its stream opened. */
   onIce?(servers: RelayIceServers): void;
+  /** Siblings of `relayUrl` remembered from before: tried when it cannot be reached. */
+  knownRelays?: readonly string[];
+  /** The relay advertised a sibling not known before; here are all of them. */
+  onRelays?(siblings: string[]): void;
 }
 
 export interface RelayTransport extends Transport {
@@ -87,7 +91,7 @@ export function createRelayTransport(opts: RelayTransportOptions): RelayTranspor
     roomId: opts.roomId,
     deviceId: opts.deviceId,
     deviceKey: opts.deviceKey,
-    relays: new RelayList(opts.relayUrl),
+    relays: new RelayList(opts.relayUrl, opts.knownRelays, opts.onRelays),
     fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
     random: opts.random ?? Math.random,
     setTimer: opts.setTimer ?? defaultSetTimer,
