@@ -3,26 +3,20 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { openNewRoom, sendClip, waitForClip, withTestParams } from './fixtures/app';
+import {
+  openNewRoom,
+  sendClip,
+  serviceWorkerReady,
+  waitForClip,
+  withTestParams,
+} from './fixtures/app';
 import { startRelay } from './fixtures/relay';
 import { expect, test } from './fixtures/test';
 
 // The e2e build: openNewRoom's search parameters need it.
 const BUILT_APP = fileURLToPath(new URL('../dist/app-test', import.meta.url));
 const STATUS = '[data-testid="status"]';
-
-/** Waits until the service worker is active, which means its precache is complete. */
-async function serviceWorkerReady(page: Page): Promise<void> {
-  const state = () =>
-    page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.getRegistration();
-      return registration?.active?.state ?? 'no active service worker';
-    });
-  // A precache that fails (a file missing from dist/app) leaves no active worker.
-  await expect.poll(state, { message: 'the service worker never became active' }).toBe('activated');
-}
 
 test('after one visit the app opens offline, shows its saved clips and says it is offline', async ({
   relay,
