@@ -214,8 +214,12 @@ class RelayStream {
     } else if (response.status === STATUS.tooMany || response.status >= 500) {
       this.failed(detail, retryAfterMs(response));
     } else {
-      this.halt();
+      // A refusal may not last (a binding that expired, a relay restarted or set up anew): ask
+      // again as a dormant stream does, rarely and whenever a person is here.
+      this.failingSince ??= this.config.now();
+      this.dormant = true;
       this.status('refused', detail);
+      this.retryIn(DORMANT_RETRY_MS);
     }
   }
 

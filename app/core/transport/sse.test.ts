@@ -167,25 +167,57 @@ describe('relay transport against the real relay', () => {
       b.unsubscribe();
     }));
 
-  it('says refused in the relay words on 409 and does not retry', () =>
-    withRelay(async (url) => {
-      const a = device(url, 'device-a');
-      await until(() => statuses(a.events).includes('open'));
-      const timers = manualTimers();
-      const impostor = device(url, 'device-a', {
-        deviceKey: 'another-key-0123456789',
-        setTimer: timers.setTimer,
-      });
-      await until(() => statuses(impostor.events).includes('refused'));
-      expect(impostor.events.at(-1)).toEqual({
+  it('says refused in the relay words on 409, asks again rarely or for a person, and gets in once the conflict is gone', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const stopRelay = async (relay: ReturnType<typeof createRelay>) => {
+      const closed = relay.close();
+      relay.server.closeAllConnections();
+      await closed;
+    };
+    let relay = createRelay({ log: quiet });
+    await relay.listen(port, '127.0.0.1');
+    const a = device(url, 'device-a');
+    await until(() => statuses(a.events).includes('open'));
+    const timers = manualTimers();
+    const wake = wakeByHand();
+    const refusedBy = device(url, 'device-a', {
+      deviceKey: 'another-key-0123456789',
+      setTimer: timers.setTimer,
+      wake: wake.source,
+    });
+    try {
+      await until(() => statuses(refusedBy.events).includes('refused'));
+      expect(refusedBy.events.at(-1)).toEqual({
         type: 'status',
         status: 'refused',
         detail: 'device id is bound to another key',
       });
-      expect(timers.pending).toEqual([]);
-      expect(impostor.fetches).toHaveLength(1);
+      expect(timers.pending.map((timer) => timer.ms)).toEqual([DORMANT_RETRY_MS]);
+      // A person here asks again at once; still bound to the other key, still refused.
+      wake.tell('person');
+      timers.fireRetry();
+      await until(() => refusedBy.fetches.length === 2);
+      await until(() => statuses(refusedBy.events).filter((s) => s === 'refused').length === 2);
+      // The relay restarts, its bindings gone: the next try gets in, without a reload.
       a.unsubscribe();
-    }));
+      await stopRelay(relay);
+      relay = createRelay({ log: quiet });
+      await relay.listen(port, '127.0.0.1');
+      wake.tell('person');
+      // A socket pooled from before the restart may fail the first try: the backoff's next gets in.
+      for (let tries = 0; !statuses(refusedBy.events).includes('open') && tries < 3; tries++) {
+        const seen = refusedBy.events.length;
+        timers.fireRetry();
+        await until(() => refusedBy.events.length > seen);
+      }
+      expect(statuses(refusedBy.events).slice(0, 3)).toEqual(['connecting', 'refused', 'refused']);
+      expect(statuses(refusedBy.events).at(-1)).toBe('open');
+    } finally {
+      refusedBy.unsubscribe();
+      await stopRelay(relay);
+    }
+  });
 
   it('stops the older stream with replaced when the same device subscribes again', () =>
     withRelay(async (url) => {
