@@ -1,4 +1,5 @@
 import { pairTwoDevices } from './fixtures/app';
+import { copyClip } from './fixtures/controls';
 import { expect, test } from './fixtures/test';
 
 test('with direct links impossible, a 1 MiB clip arrives intact through the sealed relay fallback', async ({
@@ -22,8 +23,7 @@ test('with direct links impossible, a 1 MiB clip arrives intact through the seal
 
   const clip = b.page.locator('[data-testid="clip"]');
   await expect(clip).toHaveCount(1, { timeout: 30_000 });
-  await clip.getByRole('button', { name: /^Copy clip/ }).click();
-  const copied = await b.page.evaluate(() => navigator.clipboard.readText());
+  const copied = await copyClip(b, clip);
   expect(copied.length).toBe(text.length);
   expect(copied === text).toBe(true);
 });

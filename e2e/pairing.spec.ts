@@ -8,6 +8,7 @@ import {
   waitForClip,
   waitForPeers,
 } from './fixtures/app';
+import { copyClip } from './fixtures/controls';
 import { expect, test } from './fixtures/test';
 
 test('a phone scans the laptop QR code, joins, and a pasted clip lands on it', async ({
@@ -32,8 +33,7 @@ test('a phone scans the laptop QR code, joins, and a pasted clip lands on it', a
   await waitForClip(phone, text);
 
   const clip = phone.page.locator('[data-testid="clip"]').filter({ hasText: 'line one' });
-  await clip.getByRole('button', { name: /^Copy clip/ }).click();
-  const copied = await phone.page.evaluate(() => navigator.clipboard.readText());
+  const copied = await copyClip(phone, clip);
   expect(copied).toBe(text);
   expect(laptop.consoleErrors).toEqual([]);
   expect(phone.consoleErrors).toEqual([]);

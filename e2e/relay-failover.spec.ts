@@ -10,7 +10,7 @@ import {
 import type { Device } from './fixtures/device';
 import type { Relay } from './fixtures/relay';
 import { historyOf, sendAndAwait, statusLine } from './fixtures/room';
-import { expect, type Relays, test } from './fixtures/test';
+import { type Devices, expect, type Relays, test } from './fixtures/test';
 
 // Clips go through the relays (direct links off), so the relays are the only road between them.
 const RELAYED = { extra: { direct: 'off' }, states: ['relay'] };
@@ -31,15 +31,34 @@ async function twoRelays(relays: Relays, redis: TestRedis): Promise<[Relay, Rela
   return [one, two];
 }
 
-/** A on relay 1 and B on relay 2, in one room, each showing the other. */
-async function pairAcross(a: Device, b: Device, [one, two]: [Relay, Relay]): Promise<void> {
-  await openNewRoom(a, one.url, RELAYED.extra);
-  // B reaches the same service through its other relay, as a second entry point would.
-  const link = new URL(await scanJoinLink(a));
-  const viaTwo = `${two.url}${link.pathname}${link.search}${link.hash}`;
-  await openLink(b, viaTwo, RELAYED.extra);
-  await waitForPeers(a, 1, RELAYED.states);
-  await waitForPeers(b, 1, RELAYED.states);
+interface Across {
+  a: Device;
+  b: Device;
+  one: Relay;
+  two: Relay;
+}
+
+/** A on relay 1 and B on relay 2 of one service, paired in one room; then `run`. */
+async function acrossTwoRelays(
+  { relays, devices }: { relays: Relays; devices: Devices },
+  run: (across: Across) => Promise<void>,
+): Promise<void> {
+  const redis = await startRedis();
+  try {
+    const [one, two] = await twoRelays(relays, redis);
+    const a = await devices.launch('A');
+    const b = await devices.launch('B');
+    await openNewRoom(a, one.url, RELAYED.extra);
+    // B reaches the same service through its other relay, as a second entry point would.
+    const link = new URL(await scanJoinLink(a));
+    const viaTwo = `${two.url}${link.pathname}${link.search}${link.hash}`;
+    await openLink(b, viaTwo, RELAYED.extra);
+    await waitForPeers(a, 1, RELAYED.states);
+    await waitForPeers(b, 1, RELAYED.states);
+    await run({ a, b, one, two });
+  } finally {
+    await redis.stop();
+  }
 }
 
 test('device A on relay 1 and B on relay 2 share a room; relay 1 dies and A carries on through relay 2 without a reload', async ({
@@ -47,12 +66,7 @@ test('device A on relay 1 and B on relay 2 share a room; relay 1 dies and A carr
   devices,
 }) => {
   test.setTimeout(90_000);
-  const redis = await startRedis();
-  try {
-    const [one, two] = await twoRelays(relays, redis);
-    const a = await devices.launch('A');
-    const b = await devices.launch('B');
-    await pairAcross(a, b, [one, two]);
+  await acrossTwoRelays({ relays, devices }, async ({ a, b, one, two }) => {
     await sendAndAwait(a, 'clip 1 from A through relay 1', [b]);
     await sendAndAwait(b, 'clip 2 from B through relay 2', [a]);
 
@@ -77,9 +91,7 @@ test('device A on relay 1 and B on relay 2 share a room; relay 1 dies and A carr
       'clip 4 from B after relay 1 died',
     ];
     for (const device of [a, b]) expect(await historyOf(device, 'clip ')).toEqual(expected);
-  } finally {
-    await redis.stop();
-  }
+  });
 });
 
 test('the installed app opened while its relay is down reaches the room through the sibling it remembered', async ({
@@ -87,12 +99,7 @@ test('the installed app opened while its relay is down reaches the room through 
   devices,
 }) => {
   test.setTimeout(90_000);
-  const redis = await startRedis();
-  try {
-    const [one, two] = await twoRelays(relays, redis);
-    const a = await devices.launch('A');
-    const b = await devices.launch('B');
-    await pairAcross(a, b, [one, two]);
+  await acrossTwoRelays({ relays, devices }, async ({ a, b, one, two }) => {
     // Its offline copy opens the page with relay 1 gone.
     await serviceWorkerReady(a.page);
     await one.kill();
@@ -102,7 +109,5 @@ test('the installed app opened while its relay is down reaches the room through 
     await sendAndAwait(b, 'from B, to A back through relay 2', [a]);
     const health = await (await fetch(`${two.url}/healthz`)).json();
     expect(health.subscribers).toBe(2);
-  } finally {
-    await redis.stop();
-  }
+  });
 });
